@@ -1,0 +1,158 @@
+"""Settings from the environment (and an optional .env file), validated once at start."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+LANGUAGES = ("kk", "ru", "en")
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+# Telegram allows about 30 messages a second for a bot in all; paid broadcasts up to 1000.
+_MAX_BROADCAST_RATE = 1000.0
+
+
+class ConfigError(Exception):
+    """A setting is missing or has a bad value; the message names the variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    bot_token: str | None = None
+    bot_api_base_url: str = DEFAULT_API_BASE_URL
+    database_path: Path = Path("data/bot.sqlite3")
+    content_dir: Path = PROJECT_DIR / "content"
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    staff_chat_id: int | None = None
+    default_language: str = "kk"
+    broadcast_rate: float = 25.0
+
+    @property
+    def bot_api_file_url(self) -> str:
+        """Where files are downloaded from: the file endpoint beside the Bot API base URL."""
+        base = self.bot_api_base_url
+        if base.endswith("/bot"):
+            return base[: -len("bot")] + "file/bot"
+        return base.rstrip("/") + "/file/bot"
+
+    def is_admin(self, user_id: int | None) -> bool:
+        """Tell whether a Telegram user is one of the Society's staff."""
+        return user_id is not None and user_id in self.admin_ids
+
+    def with_changes(self, **changes: object) -> "Settings":
+        """Return a copy with some settings replaced (used by the sandbox and tests)."""
+        return replace(self, **changes)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Read and validate the settings; the environment wins over the .env file."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        raw = values.get(name)
+        return raw.strip() if raw is not None and raw.strip() != "" else None
+
+    return Settings(
+        bot_token=_token(get("BOT_TOKEN")),
+        bot_api_base_url=_url(get("BOT_API_BASE_URL")),
+        database_path=Path(get("DATABASE_PATH") or "data/bot.sqlite3"),
+        content_dir=_content_dir(get("CONTENT_DIR")),
+        admin_ids=_admin_ids(get("ADMIN_IDS")),
+        staff_chat_id=_int("STAFF_CHAT_ID", get("STAFF_CHAT_ID")),
+        default_language=_language(get("DEFAULT_LANGUAGE")),
+        broadcast_rate=_rate(get("BROADCAST_RATE")),
+    )
+
+
+def require_token(settings: Settings) -> str:
+    """Return the bot token or explain, in one line, how to get one."""
+    if not settings.bot_token:
+        raise ConfigError(
+            "BOT_TOKEN",
+            "not set. Get a token from @BotFather in Telegram (/newbot) and put "
+            "BOT_TOKEN=... in .env or the environment; to try the bot without a token, "
+            "run 'make sandbox'.",
+        )
+    return settings.bot_token
+
+
+def _token(raw: str | None) -> str | None:
+    if raw is not None and not _TOKEN_RE.match(raw):
+        raise ConfigError("BOT_TOKEN", "does not look like a token from @BotFather (digits:letters)")
+    return raw
+
+
+def _url(raw: str | None) -> str:
+    if raw is None:
+        return DEFAULT_API_BASE_URL
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError("BOT_API_BASE_URL", f"{raw!r} is not an http(s) URL such as {DEFAULT_API_BASE_URL}")
+    return raw
+
+
+def _content_dir(raw: str | None) -> Path:
+    path = Path(raw) if raw else PROJECT_DIR / "content"
+    if not path.is_dir():
+        raise ConfigError("CONTENT_DIR", f"{path} is not a folder")
+    return path
+
+
+def _admin_ids(raw: str | None) -> frozenset[int]:
+    if raw is None:
+        return frozenset()
+    ids = set()
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not re.fullmatch(r"\d+", part):
+            raise ConfigError("ADMIN_IDS", f"{part!r} is not a Telegram user id (comma-separated numbers)")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _int(name: str, raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    if not re.fullmatch(r"-?\d+", raw):
+        raise ConfigError(name, f"{raw!r} is not a Telegram chat id (a whole number)")
+    return int(raw)
+
+
+def _language(raw: str | None) -> str:
+    if raw is None:
+        return "kk"
+    if raw not in LANGUAGES:
+        raise ConfigError("DEFAULT_LANGUAGE", f"{raw!r} is not one of kk, ru, en")
+    return raw
+
+
+def _rate(raw: str | None) -> float:
+    if raw is None:
+        return 25.0
+    try:
+        rate = float(raw)
+    except ValueError:
+        raise ConfigError("BROADCAST_RATE", f"{raw!r} is not a number of messages per second") from None
+    if not 0 < rate <= _MAX_BROADCAST_RATE:
+        raise ConfigError("BROADCAST_RATE", f"{raw!r} must be above 0 and at most {_MAX_BROADCAST_RATE:g}")
+    return rate
