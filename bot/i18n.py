@@ -1,0 +1,72 @@
+"""UI texts per language from content/ui/{lang}.yaml, with a fallback chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.config import LANGUAGES
+
+
+class TextsError(Exception):
+    """A UI text file is missing or malformed; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Texts:
+    """Every UI text, by language and flat dotted key."""
+
+    catalogs: dict[str, dict[str, str]]
+    default_language: str
+
+    @classmethod
+    def load(cls, ui_dir: Path, default_language: str) -> "Texts":
+        """Read content/ui/{kk,ru,en}.yaml."""
+        catalogs = {}
+        for lang in LANGUAGES:
+            path = ui_dir / f"{lang}.yaml"
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raise TextsError(f"{path}: missing") from None
+            except yaml.YAMLError as exc:
+                raise TextsError(f"{path}: not valid YAML: {exc}") from None
+            if not isinstance(data, dict):
+                raise TextsError(f"{path}: expected a mapping of keys to texts")
+            catalogs[lang] = _flatten(data)
+        return cls(catalogs, default_language)
+
+    def get(self, lang: str | None, key: str, **params: Any) -> str:
+        """Return the text in the user's language, else the default language, else the key."""
+        for candidate in (lang, self.default_language):
+            text = self.catalogs.get(candidate or "", {}).get(key)
+            if text is not None:
+                return text.format_map(params).strip() if params else text.strip()
+        return key
+
+    def missing(self) -> list[str]:
+        """List keys present in one language but missing in another."""
+        all_keys = set().union(*(set(c) for c in self.catalogs.values()))
+        return sorted(
+            f"{lang}: {key}" for lang, catalog in self.catalogs.items() for key in all_keys - set(catalog)
+        )
+
+
+def language_from_telegram(language_code: str | None, default: str) -> str:
+    """Map Telegram's language_code ('ru', 'en-US', 'kk') to kk, ru or en."""
+    prefix = (language_code or "").split("-")[0].lower()
+    return prefix if prefix in LANGUAGES else default
+
+
+def _flatten(data: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in data.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{full}."))
+        else:
+            flat[full] = str(value)
+    return flat

@@ -1,0 +1,74 @@
+"""Shared fixtures: the Telegram emulator and the real bot Application talking to it."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+import pytest
+
+from bot.app import build_application
+from bot.config import load_settings
+from bot.sandbox.emulator import TelegramEmulator
+from bot.sandbox.runner import serving
+from storage.db import Database
+
+STAFF_ID = 9000
+
+
+@pytest.fixture
+async def emulator():
+    """A running Bot API emulator on 127.0.0.1."""
+    async with TelegramEmulator(settle=0.15) as emu:
+        yield emu
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    """The bot's SQLite file for this test."""
+    return tmp_path / "bot.sqlite3"
+
+
+@pytest.fixture
+def make_settings(emulator, db_path):
+    """Settings pointing the bot at the emulator, with one member of staff."""
+
+    def make(**changes):
+        base = load_settings({"ADMIN_IDS": str(STAFF_ID), "DATABASE_PATH": str(db_path)}, env_file=None)
+        return base.with_changes(bot_token=emulator.token, bot_api_base_url=emulator.base_url, **changes)
+
+    return make
+
+
+@pytest.fixture
+def running_bot(make_settings):
+    """Start the real Application against the emulator: `async with running_bot() as app:`."""
+
+    @asynccontextmanager
+    async def run(**changes):
+        application = build_application(make_settings(**changes))
+        async with serving(application):
+            yield application
+
+    return run
+
+
+@pytest.fixture
+async def bot(running_bot):
+    """The bot, serving for the whole test."""
+    async with running_bot() as application:
+        yield application
+
+
+@pytest.fixture
+async def read_db(db_path):
+    """Open the bot's database file on its own, as a member of staff would."""
+    opened = []
+
+    async def open_db() -> Database:
+        database = await Database.open(db_path)
+        opened.append(database)
+        return database
+
+    yield open_db
+    for database in opened:
+        await database.close()

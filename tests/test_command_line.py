@@ -1,0 +1,78 @@
+"""The command line as a newcomer uses it: the sandbox with piped input, and `run` for real."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _env(**extra):
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "ADMIN_IDS", "DATABASE_PATH")}
+    env["PYTHONPATH"] = str(PROJECT)
+    env.update(extra)
+    return env
+
+
+def test_piped_sandbox_prints_the_greeting_and_menu_and_exits_0(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--db", str(tmp_path / "sandbox.sqlite3"), "--lang", "en"],
+        input="/start\n7\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_env(),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "you> /start" in out
+    assert "bot> Hello, Sandbox!" in out
+    assert "[1] 📜 History" in out and "[7] ℹ️ About the Society" in out
+    assert "bot (edited)> *ℹ️ About the Society*" in out  # "7" pressed the seventh button
+    assert "Choose a question:" in out
+    assert (tmp_path / "sandbox.sqlite3").is_file()
+
+
+def test_sandbox_staff_flag_and_contact_sharing(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--db", str(tmp_path / "s.sqlite3"), "--lang", "ru", "--staff"],
+        input="/contact +77011234567\n/quit\n/start\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_env(),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "you> /contact +77011234567" in result.stdout
+    assert "bot> Здесь я понимаю только текст." in result.stdout
+    assert "/start" not in result.stdout.split("you> /quit")[1]  # nothing is read after /quit
+
+
+async def test_run_serves_start_through_the_api_base_url(emulator, tmp_path):
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=_env(BOT_TOKEN=emulator.token, BOT_API_BASE_URL=emulator.base_url, DATABASE_PATH=str(tmp_path / "bot.sqlite3")),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        user = emulator.user(501, "Arman", language_code="en")
+        # The first update waits until the bot has started polling.
+        (reply,) = await user.send("/start")
+        assert reply.plain.startswith("Hello, Arman!")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    assert b"Traceback" not in stderr
