@@ -1,0 +1,81 @@
+"""The knowledge base as plain frozen data: entries, their texts per language, and intents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+LANGS: tuple[str, ...] = ("kk", "ru", "en")
+INTENT_KINDS: tuple[str, ...] = ("greeting", "thanks")  # recognised from whole-message phrases
+ACTIONS: tuple[str, ...] = ("volunteer", "subscribe", "unsubscribe", "news")
+
+
+class ContentError(Exception):
+    """The content folder has problems; `problems` lists each one as a readable line."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(f"{len(problems)} content problem(s):\n" + "\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class EntryText:
+    """One entry's text in one language."""
+
+    title: str
+    questions: list[str]
+    answer: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One knowledge entry with its texts in every language."""
+
+    id: str
+    topic: str
+    reviewed: date
+    sources: list[str]
+    related: list[str]
+    keywords: dict[str, list[str]]
+    texts: dict[str, EntryText]
+
+    def text(self, lang: str) -> EntryText:
+        """The text in `lang`, falling back to the first language present."""
+        return self.texts.get(lang) or next(iter(self.texts.values()))
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    """When a message asks for an action: a word from every group of one `when` line."""
+
+    when: list[list[str]]
+    not_with: list[str] = field(default_factory=list)  # groups that make it a question instead...
+    unless: list[str] = field(default_factory=list)  # ...unless the message also has one of these
+    max_other_words: int = 2
+
+
+@dataclass(frozen=True)
+class Intents:
+    """content/intents.yaml: greeting/thanks phrases per language, fillers, word groups, action rules."""
+
+    phrases: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    fillers: dict[str, list[str]] = field(default_factory=dict)
+    words: dict[str, list[str]] = field(default_factory=dict)
+    actions: dict[str, ActionRule] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """All entries by id, the topics in file order, and the intents."""
+
+    entries: dict[str, Entry]
+    topics: list[str]
+    intents: Intents = field(default_factory=Intents)
+
+    def get(self, entry_id: str) -> Entry | None:
+        """The entry with this id, or None."""
+        return self.entries.get(entry_id)
+
+    def by_topic(self, topic: str) -> list[Entry]:
+        """The entries of one topic, in file order."""
+        return [entry for entry in self.entries.values() if entry.topic == topic]
