@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.loader import read_content
-from bot.knowledge.search import SearchIndex
 
 PROJECT = Path(__file__).resolve().parent.parent
 CONTENT = PROJECT / "content"
