@@ -38,7 +38,7 @@ FLOOD_GROUP = -20
 USERS_GROUP = -10
 
 
-def build_application(settings: Settings) -> Application:
+def build_application(settings: Settings, *, flood_guard: FloodGuard | None = None) -> Application:
     """Create the bot's Application for these settings (nothing is opened until it starts)."""
     application = (
         Application.builder()
@@ -56,14 +56,14 @@ def build_application(settings: Settings) -> Application:
     # Read now, not in post_init, so a broken text file stops the start with one clear line.
     application.bot_data.texts = Texts.load(settings.content_dir / "ui", settings.default_language)
     application.bot_data.library = Library.load(settings.content_dir)
-    register_handlers(application)
+    register_handlers(application, flood_guard or FloodGuard())
     return application
 
 
-def register_handlers(application: Application) -> None:
+def register_handlers(application: Application, flood_guard: FloodGuard) -> None:
     """Register every handler; lower groups run first."""
     # A flooding user's updates stop here, before any database work.
-    application.add_handler(TypeHandler(Update, system.make_flood_check(FloodGuard())), group=FLOOD_GROUP)
+    application.add_handler(TypeHandler(Update, system.make_flood_check(flood_guard)), group=FLOOD_GROUP)
     # Then remember the user and their language for every handler after it.
     application.add_handler(TypeHandler(Update, system.remember_user), group=USERS_GROUP)
 

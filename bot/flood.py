@@ -6,9 +6,10 @@ from collections import OrderedDict
 
 from aiolimiter import AsyncLimiter
 
-# A burst of 10 updates is fine (tapping through menus); beyond that one a second.
-BURST = 10
-PERIOD_SECONDS = 10.0
+# A burst of 20 updates is fine (tapping quickly through menus); beyond that two a second.
+# A flood (dozens a second) is still cut within the first second.
+BURST = 20
+PERIOD_SECONDS = 10.0  # the bucket empties at BURST / PERIOD_SECONDS updates a second
 _MAX_TRACKED_USERS = 50_000
 
 

@@ -34,7 +34,7 @@ def make_settings(emulator, db_path):
 
     def make(**changes):
         base = load_settings({"ADMIN_IDS": str(STAFF_ID), "DATABASE_PATH": str(db_path)}, env_file=None)
-        return base.with_changes(bot_token=emulator.token, bot_api_base_url=emulator.base_url, **changes)
+        return base.with_changes(**{"bot_token": emulator.token, "bot_api_base_url": emulator.base_url, **changes})
 
     return make
 
@@ -44,8 +44,8 @@ def running_bot(make_settings):
     """Start the real Application against the emulator: `async with running_bot() as app:`."""
 
     @asynccontextmanager
-    async def run(**changes):
-        application = build_application(make_settings(**changes))
+    async def run(flood_guard=None, **changes):
+        application = build_application(make_settings(**changes), flood_guard=flood_guard)
         async with serving(application):
             yield application
 

@@ -138,7 +138,7 @@ async def test_staff_who_blocked_the_bot_are_marked_blocked_when_it_writes_to_th
 
 async def test_a_flooding_user_is_slowed_politely_without_slowing_others(bot, emulator):
     flooder = emulator.user(112, language_code="en")
-    for n in range(40):
+    for n in range(60):
         await flooder.send(f"/help {n}", wait=False)
     calm = emulator.user(113, language_code="en")
     (reply,) = await calm.send("/start")
@@ -147,4 +147,4 @@ async def test_a_flooding_user_is_slowed_politely_without_slowing_others(bot, em
     texts = [m.plain for m in flooder.messages]
     warnings = [t for t in texts if "very quickly" in t]
     assert len(warnings) == 1
-    assert len(texts) <= 12  # the burst allowance plus the single notice
+    assert len(texts) <= 22  # the burst allowance (20) plus the single notice, with a little leak
