@@ -19,9 +19,20 @@ install: $(STAMP)
 sandbox: $(STAMP)
 	@$(BIN)/python -m bot sandbox $(ARGS)
 
-## test: run every test
+## test: run every test, then check the content as staff would
 test: $(STAMP)
 	$(BIN)/python -m pytest
+	$(BIN)/python -m bot check-content
+
+## check-content: validate content/ (exit 1 on any problem)
+check-content: $(STAMP)
+	$(BIN)/python -m bot check-content
+
+## bench: print the speed and quality figures (not run by CI)
+bench: $(STAMP)
+	$(BIN)/python bench/eval.py
+	$(BIN)/python bench/qa_speed.py
+	$(BIN)/python bench/qa_throughput.py
 
 ## run: serve real Telegram users (needs BOT_TOKEN in .env or the environment)
 run: $(STAMP)
