@@ -1,0 +1,37 @@
+"""`python -m bot ask`: the chat's engine on the command line, in the design's JSON shape."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIELDS = {"query", "lang", "answered", "entry_id", "title", "answer", "score", "suggestions", "action"}
+
+
+def _ask(*args: str, stdin: str | None = None) -> list[dict]:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", *args], cwd=PROJECT, input=stdin, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_one_question_prints_one_json_object_with_the_answer_the_chat_shows():
+    (answer,) = _ask("--lang", "en", "geneva convension 1864")
+    assert set(answer) == FIELDS
+    assert answer["answered"] is True and answer["entry_id"] == "geneva-convention-1864"
+    assert answer["lang"] == "en"
+    assert "22 August 1864" in answer["answer"] and answer["answer"].startswith(f"<b>{answer['title']}</b>")
+    assert all(set(s) == {"entry_id", "title"} for s in answer["suggestions"])
+    assert answer["action"] is None
+
+
+def test_questions_from_stdin_one_a_line_with_actions_and_declines():
+    lines = _ask("--lang", "ru", "-", stdin="хочу стать волонтером\nкакой курс доллара сегодня\nанри дюнан ким\n")
+    volunteer, off_topic, kazakh = lines
+    assert volunteer["action"] == "volunteer" and volunteer["answered"] is False
+    assert off_topic["answered"] is False and off_topic["entry_id"] is None
+    assert kazakh["lang"] == "kk" and kazakh["entry_id"] == "henry-dunant"
