@@ -19,16 +19,20 @@ def _env(**extra):
     return env
 
 
-def test_piped_sandbox_prints_the_greeting_and_menu_and_exits_0(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "sandbox", "--db", str(tmp_path / "sandbox.sqlite3"), "--lang", "en"],
-        input="/start\n7\n",
+def _sandbox(tmp_path, typed: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--db", str(tmp_path / "sandbox.sqlite3"), *args],
+        input=typed,
         capture_output=True,
         text=True,
         cwd=tmp_path,
         env=_env(),
         timeout=60,
     )
+
+
+def test_piped_sandbox_prints_the_greeting_and_menu_and_exits_0(tmp_path):
+    result = _sandbox(tmp_path, "/start\n7\n", "--lang", "en")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "you> /start" in out
@@ -40,19 +44,17 @@ def test_piped_sandbox_prints_the_greeting_and_menu_and_exits_0(tmp_path):
 
 
 def test_sandbox_staff_flag_and_contact_sharing(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "sandbox", "--db", str(tmp_path / "s.sqlite3"), "--lang", "ru", "--staff"],
-        input="/contact +77011234567\n/quit\n/start\n",
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=_env(),
-        timeout=60,
-    )
+    result = _sandbox(tmp_path, "/contact +77011234567\n/unanswered\n/quit\n/start\n", "--lang", "ru", "--staff")
     assert result.returncode == 0, result.stderr
     assert "you> /contact +77011234567" in result.stdout
     assert "bot> Здесь я понимаю только текст." in result.stdout
+    assert "bot> Пока нет вопросов без ответа." in result.stdout  # a staff command, answered
     assert "/start" not in result.stdout.split("you> /quit")[1]  # nothing is read after /quit
+
+
+def test_sandbox_without_the_staff_flag_refuses_staff_commands(tmp_path):
+    result = _sandbox(tmp_path, "/unanswered\n", "--lang", "en")
+    assert "bot> This command is for the Society's staff only." in result.stdout
 
 
 async def test_run_serves_start_through_the_api_base_url(emulator, tmp_path):
