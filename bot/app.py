@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 
 # The commands shown in Telegram's menu, in this order; their descriptions are UI texts.
 MENU_COMMANDS = ("start", "menu", "language", "help")
+# Shown, after those, only in the chats of ADMIN_IDS.
+STAFF_COMMANDS = ("reload", "unanswered", "feedback")
 # Handler groups run in ascending order; the gaps leave room for checks added between them.
 FLOOD_GROUP = -20
 USERS_GROUP = -10
@@ -110,9 +113,18 @@ async def _post_shutdown(application: Application) -> None:
 
 
 async def register_commands(application: Application) -> None:
-    """Tell Telegram the command list in each language (and the default one for other clients)."""
+    """Tell Telegram the command list in each language; staff also see the staff commands."""
     texts: Texts = application.bot_data.texts
-    default = application.bot_data.settings.default_language
+    settings: Settings = application.bot_data.settings
+    unreachable: set[int] = set()
     for lang in (*LANGUAGES, None):
-        commands = [BotCommand(name, texts.get(lang or default, f"commands.{name}")) for name in MENU_COMMANDS]
-        await application.bot.set_my_commands(commands, language_code=lang)
+        text_lang = lang or settings.default_language
+        public = [BotCommand(name, texts.get(text_lang, f"commands.{name}")) for name in MENU_COMMANDS]
+        await application.bot.set_my_commands(public, language_code=lang)
+        staff = public + [BotCommand(name, texts.get(text_lang, f"commands.{name}")) for name in STAFF_COMMANDS]
+        for admin_id in settings.admin_ids - unreachable:
+            try:
+                await application.bot.set_my_commands(staff, scope=BotCommandScopeChat(admin_id), language_code=lang)
+            except BadRequest as exc:  # e.g. this admin has never opened a chat with the bot
+                log.info("staff commands not set for %s: %s", admin_id, exc.message)
+                unreachable.add(admin_id)

@@ -19,6 +19,7 @@ STAFF_ID = 9000
 async def emulator():
     """A running Bot API emulator on 127.0.0.1."""
     async with TelegramEmulator(settle=0.15) as emu:
+        emu.user(STAFF_ID, "Staff", language_code="en")  # staff have a chat with the bot
         yield emu
 
 
