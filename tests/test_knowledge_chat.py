@@ -64,6 +64,7 @@ async def test_every_menu_path_in_every_language_reaches_every_entry_without_a_d
     kb = load_knowledge(CONTENT)
     # A short settle: every step here is one edit, so the walk stays quick.
     async with TelegramEmulator(settle=0.03) as emulator:
+        emulator.user(STAFF_ID, language_code="en")
         async with running_bot_at(running_bot, emulator):
             users = [emulator.user(200 + n, language_code=lang) for n, lang in enumerate(("kk", "ru", "en"))]
             reached = await asyncio.gather(*(_walk_menu(user, kb) for user in users))
