@@ -66,6 +66,17 @@ def test_kazakh_suffix_stripping_joins_word_forms_typed_with_or_without_special_
     assert len(kazakh_stem("ай")) == 2  # short words are left alone
 
 
+def test_kazakh_stems_agree_across_case_possessive_and_plural_endings():
+    # A root ending in м/н keeps it ("қоғам" is not "қоға"), and endings stacked after a
+    # one-letter ending are stripped too ("қоғамдары").
+    forms = ["қоғам", "қоғамы", "қоғамның", "қоғамдары", "қоғамдарының"]
+    assert len({kazakh_stem(fold(form)) for form in forms}) == 1
+    assert kazakh_stem(fold("бүгінгі")) == kazakh_stem(fold("бүгін"))
+    assert kazakh_stem(fold("құрылуы")) == kazakh_stem(fold("құрылған"))
+    # Stems are at least four letters: "жетінші" (seventh) is not "жеті" (seven).
+    assert kazakh_stem(fold("жетінші")) != kazakh_stem(fold("жеті"))
+
+
 def test_stop_words_are_folded():
     assert "туралы" in stop_words("kk") and "деген" in stop_words("kk")
     assert "такое" in stop_words("ru") and "the" in stop_words("en")

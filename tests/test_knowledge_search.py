@@ -188,6 +188,35 @@ def test_real_off_topic_is_not_answered(real_engine, text):
 
 @needs_real_content
 @pytest.mark.parametrize(
+    "text",
+    ["is the crescent moon visible tonight", "бүгін ай толық па", "жарты ай татуировкасы", "полумесяц татуировка значение",
+     "крестные родители обязанности", "volunteer at the zoo in berlin", "my cross necklace broke how to fix",
+     "ай толған кезде не болады", "женевада оқу гранттары"],
+)
+def test_real_off_topic_sharing_a_domain_word_is_not_answered(real_engine, text):
+    # "crescent", "крест", "ай", "Geneva" alone, or with a word of time ("tonight", "бүгін"), are not a topic.
+    result = ask(real_engine, text)
+    assert not result.answered, (result.entry_id, result.score)
+
+
+@needs_real_content
+@pytest.mark.parametrize(("text", "lang"), [("icrc", "en"), ("МККК", "ru"), ("ХҚКК", "kk"), ("хккк", "ru")])
+def test_real_bare_icrc_acronym_gets_the_icrc_entry(real_engine, text, lang):
+    _require(real_engine, "icrc")
+    result = ask(real_engine, text, user_lang=lang)
+    assert (result.kind, result.entry_id) == ("answer", "icrc")
+
+
+@needs_real_content
+def test_real_the_same_word_form_wins_a_tie_between_entries(real_engine):
+    # "эмблемы" (plural) prefers the entry about the emblems over the one about Kazakhstan's emblem.
+    _require(real_engine, "emblems-overview")
+    hits = real_engine[0].search("эмблемы какие", "ru")
+    assert hits[0].entry_id == "emblems-overview"
+
+
+@needs_real_content
+@pytest.mark.parametrize(
     ("text", "action"),
     [("хочу стать волонтером", "volunteer"), ("i want to volunteer", "volunteer"), ("волонтер болгым келеди", "volunteer"),
      ("подписаться на новости", "subscribe"), ("отписаться", "unsubscribe"), ("покажи новости", "news")],

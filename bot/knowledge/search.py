@@ -49,6 +49,11 @@ IDF_CAP_DF = 3
 # content never uses in that language count more: they are what off-topic questions are made of.
 UNMATCHED_WEIGHT = 0.7
 UNKNOWN_WEIGHT = 1.0
+# A word found in a text only through its stem ("эмблема" for "эмблемы") counts a little less
+# than the very same form, which counts a little more: "which emblems are there" prefers the texts
+# about emblems, plural.
+STEM_ONLY_QUALITY = 0.95
+SAME_FORM_BONUS = 0.1
 # Match quality of a word that is not found as it is.
 FUZZY_QUALITY = {1: 0.85, 2: 0.7, 3: 0.55}
 PREFIX_QUALITY = 0.8
@@ -100,6 +105,9 @@ class SearchIndex:
         self._known: set[str] = set()
         self._noise: frozenset[str] = frozenset()
         self._resolved: dict[str, list[tuple[int, int, float]]] = {}
+        self._forms: dict[tuple[int, str], int] = {}  # (language, word as written) → form id
+        self._form_ptr = np.zeros(1, dtype=np.int64)
+        self._form_doc = np.zeros(0, dtype=np.int32)
 
     # ---- building -------------------------------------------------------------------------
 
@@ -111,10 +119,13 @@ class SearchIndex:
         index._noise = frozenset(all_stop_words() | index.intents.noise_words())
         term_ids: dict[tuple[int, str], int] = {}
         post_term, post_doc = array("i"), array("i")
+        form_ids: dict[tuple[int, str], int] = {}  # (language, word as written) → id
+        post_form, post_form_doc = array("i"), array("i")
         doc_key, doc_lang, doc_kind = array("i"), array("b"), array("b")
         surfaces: dict[str, int] = {}
 
-        def add_doc(key: int, lang_index: int, kind: int, terms: set[int]) -> None:
+        def add_doc(key: int, lang_index: int, kind: int, analysed: tuple[set[int], set[int]]) -> None:
+            terms, forms = analysed
             if not terms:
                 return
             doc = len(doc_key)
@@ -123,27 +134,34 @@ class SearchIndex:
             doc_kind.append(kind)
             post_term.extend(terms)
             post_doc.extend([doc] * len(terms))
+            post_form.extend(forms)
+            post_form_doc.extend([doc] * len(forms))
 
-        word_terms: list[dict[str, int]] = [{} for _ in LANGS]  # word → term id, -1 for noise
+        # word → (term id, form id), None for noise
+        word_terms: list[dict[str, tuple[int, int] | None]] = [{} for _ in LANGS]
 
-        def term_of(word: str, lang_index: int, lang: str) -> int:
+        def term_of(word: str, lang_index: int, lang: str) -> tuple[int, int] | None:
             if word in index._noise:
-                return -1
+                return None
             surfaces[word] = surfaces.get(word, 0) | (1 << lang_index)
-            return term_ids.setdefault((lang_index, stem(word, lang)), len(term_ids))
+            term = term_ids.setdefault((lang_index, stem(word, lang)), len(term_ids))
+            form = form_ids.setdefault((lang_index, word), len(form_ids))
+            return term, form
 
-        def analyse(text: str, lang_index: int, lang: str) -> set[int]:
+        def analyse(text: str, lang_index: int, lang: str) -> tuple[set[int], set[int]]:
             words = tokenize(text)
             index._languages.add(lang_index, words)
             known = word_terms[lang_index]
-            terms = set()
+            terms, forms = set(), set()
             for word in words:
-                term = known.get(word)
-                if term is None:
-                    term = known[word] = term_of(word, lang_index, lang)
-                if term >= 0:
-                    terms.add(term)
-            return terms
+                if word in known:
+                    ids = known[word]
+                else:
+                    ids = known[word] = term_of(word, lang_index, lang)
+                if ids is not None:
+                    terms.add(ids[0])
+                    forms.add(ids[1])
+            return terms, forms
 
         for entry_number, entry in enumerate(kb.entries.values()):
             index.entry_ids.append(entry.id)
@@ -152,23 +170,30 @@ class SearchIndex:
                 if text is None:
                     continue
                 key = entry_number * len(LANGS) + lang_index
-                bag: set[int] = set()
-                for question in text.questions:
-                    terms = analyse(question, lang_index, lang)
-                    add_doc(key, lang_index, QUESTION, terms)
-                    bag |= terms
-                terms = analyse(text.title, lang_index, lang)
-                add_doc(key, lang_index, TITLE, terms)
-                bag |= terms
-                for keyword in entry.keywords.get(lang, []):
-                    terms = analyse(keyword, lang_index, lang)
-                    add_doc(key, lang_index, KEYWORDS, terms)
-                    bag |= terms
-                add_doc(key, lang_index, BAG, bag)
+                bag_terms: set[int] = set()
+                bag_forms: set[int] = set()
+                short_texts = [(QUESTION, question) for question in text.questions]
+                short_texts.append((TITLE, text.title))
+                short_texts.extend((KEYWORDS, keyword) for keyword in entry.keywords.get(lang, []))
+                for kind, short_text in short_texts:
+                    terms, forms = analyse(short_text, lang_index, lang)
+                    add_doc(key, lang_index, kind, (terms, forms))
+                    bag_terms |= terms
+                    bag_forms |= forms
+                add_doc(key, lang_index, BAG, (bag_terms, bag_forms))
                 add_doc(key, lang_index, ANSWER, analyse(_strip_tags(text.answer), lang_index, lang))
 
         index._finish(term_ids, post_term, post_doc, doc_key, doc_lang, doc_kind, surfaces)
+        index._index_forms(form_ids, post_form, post_form_doc)
         return index
+
+    def _index_forms(self, form_ids, post_form, post_form_doc) -> None:
+        self._forms = form_ids
+        forms = np.frombuffer(post_form, dtype=np.int32) if len(post_form) else np.zeros(0, np.int32)
+        docs = np.frombuffer(post_form_doc, dtype=np.int32) if len(post_form_doc) else np.zeros(0, np.int32)
+        order = np.argsort(forms, kind="stable")
+        self._form_doc = docs[order].copy()
+        self._form_ptr = np.concatenate([[0], np.cumsum(np.bincount(forms, minlength=len(form_ids)))]).astype(np.int64)
 
     def _finish(self, term_ids, post_term, post_doc, doc_key, doc_lang, doc_kind, surfaces) -> None:
         self._terms = term_ids
@@ -247,6 +272,7 @@ class SearchIndex:
         overlap = np.zeros(n_docs, dtype=np.float32)
         query_norm = np.zeros(len(LANGS), dtype=np.float32)  # weight of the words known in each language
         unknown_norm = np.zeros(len(LANGS), dtype=np.float32)  # ... and of those unknown there
+        same_form: list[tuple[np.ndarray, float]] = []
         for word in words:
             matches = self._resolve(word)
             weights = {}
@@ -266,6 +292,13 @@ class SearchIndex:
             for lang_index, term, quality in matches:
                 start, end = self._ptr[term], self._ptr[term + 1]
                 doc_parts.append(self._post_doc[start:end])
+                if quality >= 1.0:
+                    quality = STEM_ONLY_QUALITY
+                    form = self._forms.get((lang_index, word))
+                    if form is not None:
+                        # The texts with the very same form get SAME_FORM_BONUS on top (below).
+                        form_docs = self._form_doc[self._form_ptr[form] : self._form_ptr[form + 1]]
+                        same_form.append((form_docs, weights[lang_index]))
                 weight_parts.append(np.full(end - start, weights[lang_index] * quality, dtype=np.float32))
             if len(doc_parts) == 1:
                 overlap[doc_parts[0]] += weight_parts[0]
@@ -276,6 +309,8 @@ class SearchIndex:
                 best = np.zeros(n_docs, dtype=np.float32)
                 np.maximum.at(best, docs, values)
                 overlap += best
+        for docs, weight in same_form:
+            overlap[docs] += weight * SAME_FORM_BONUS
         candidates = np.flatnonzero(overlap)
         if candidates.size == 0:
             return []

@@ -32,10 +32,16 @@ _STOP_WORDS_RAW = {
 
 
 # Question words: kept (they tell "when" from "where"), but they say little about the topic.
+# Words of time ("today", "now") are treated alike: any question may come with them, so one of
+# them alone must not tie a message to an entry ("is the moon visible tonight").
 _QUESTION_WORDS_RAW = """who whom whose what which when where why how many much
     кто кого кому что чем когда где куда откуда почему зачем как какой какая какие каких каким
-    сколько чей находится
-    кім кімге кімдер не неге неше қанша қашан қайда қалай қандай қай қайсы"""
+    сколько чей находится какое какую какого каком
+    кім кімге кімдер кімнің не неге неліктен неше нешінші қанша қашан қайда қайдан қалай қандай
+    қай қайсы
+    today tonight now nowadays currently tomorrow yesterday
+    сегодня сегодняшний сейчас нынче ныне завтра вчера
+    бүгін бүгінгі бүгінде қазір қазіргі ертең кеше"""
 
 
 @cache
@@ -70,13 +76,16 @@ _KAZAKH_SUFFIXES = sorted(
         нда нде дан ден тан тен нан нен мен бен пен менен дагы деги тагы теги ндагы ндеги лы ли
         шы ши лык лик дык дик тык тик шылык шилик ган ген кан кен гандар гендер ады еди йды йди
         атын етин ып ип гым гим гысы гиси кысы киси мак мек бак бек пак пек ма ме ба бе па пе
-        ынан инен нан нен сын син ында инде сында синде ында дай дей тай тей ша ше""".split()
+        ынан инен нан нен сын син ында инде сында синде ында дай дей тай тей ша ше гы ги""".split()
     ),
     key=len,
     reverse=True,
 )
-_SINGLE_LETTER_SUFFIXES = ("ы", "и", "а", "е", "м", "н", "у")
-_MIN_KAZAKH_STEM = 3
+# One-letter endings, stripped when nothing longer matches; endings before them are stripped too
+# ("қоғамдары" → "қоғамдар" → "қоғам"). Not м/н: too many roots end in them ("қоғам", "бүгін").
+_SINGLE_LETTER_SUFFIXES = ("ы", "и", "а", "е", "у")
+# Shorter stems join unrelated words ("көрінеді" and "қорғау" both became "кор").
+_MIN_KAZAKH_STEM = 4
 
 
 @lru_cache(maxsize=65536)
@@ -89,8 +98,9 @@ def kazakh_stem(token: str) -> str:
                 stem = stem[: -len(suffix)]
                 break
         else:
-            if stem.endswith(_SINGLE_LETTER_SUFFIXES) and len(stem) > _MIN_KAZAKH_STEM + 1:
+            if stem.endswith(_SINGLE_LETTER_SUFFIXES) and len(stem) > _MIN_KAZAKH_STEM:
                 stem = stem[:-1]
+                continue
             break
     return stem
 
