@@ -1,0 +1,1 @@
+"""News and alerts: subscriptions, the broadcast outbox and its delivery worker."""

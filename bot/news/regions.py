@@ -1,0 +1,68 @@
+"""The regions of Kazakhstan from content/regions.yaml (also used by the volunteer form)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.config import LANGUAGES
+
+
+class RegionsError(Exception):
+    """content/regions.yaml is missing or malformed; the message says where."""
+
+
+@dataclass(frozen=True)
+class Region:
+    """One region or city: a stable code (`id` in the file) and its name in each language."""
+
+    code: str
+    names: dict[str, str]
+
+    def name(self, lang: str) -> str:
+        """The name in `lang` (Russian, then the code, when a name is missing)."""
+        return self.names.get(lang) or self.names.get("ru") or self.code
+
+
+@dataclass(frozen=True)
+class Regions:
+    """Every region in the file's order, and lookup by code."""
+
+    items: tuple[Region, ...]
+
+    def get(self, code: str | None) -> Region | None:
+        """The region with this code, or None."""
+        return next((r for r in self.items if r.code == code), None)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def load_regions(content_dir: Path) -> Regions:
+    """Read and check content/regions.yaml."""
+    path = Path(content_dir) / "regions.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RegionsError(f"{path}: missing") from None
+    except yaml.YAMLError as exc:
+        raise RegionsError(f"{path}: not valid YAML: {exc}") from None
+    rows = data.get("regions") if isinstance(data, dict) else None
+    if not isinstance(rows, list) or not rows:
+        raise RegionsError(f"{path}: expected a list under 'regions'")
+    items, seen = [], set()
+    for number, row in enumerate(rows, 1):
+        code = row.get("id") if isinstance(row, dict) else None
+        if not isinstance(code, str) or not code or code in seen:
+            raise RegionsError(f"{path}: region {number} has a missing or repeated id")
+        missing = [lang for lang in LANGUAGES if not isinstance(row.get(lang), str) or not row[lang].strip()]
+        if missing:
+            raise RegionsError(f"{path}: region {code!r} has no name in {', '.join(missing)}")
+        seen.add(code)
+        items.append(Region(code, {lang: row[lang].strip() for lang in LANGUAGES}))
+    return Regions(tuple(items))
