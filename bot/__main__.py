@@ -58,6 +58,14 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check-content", help="validate content/; exit 1 on any problem")
     check.set_defaults(handler=_check_content)
+
+    from bot.news.cli import add_parser as add_news_parser
+
+    add_news_parser(commands)
+
+    from bot.volunteers.cli import add_applications_command
+
+    add_applications_command(commands)
     return parser
 
 

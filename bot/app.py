@@ -7,7 +7,6 @@ import logging
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -22,9 +21,11 @@ from bot import callbacks
 from bot.config import LANGUAGES, Settings, require_token
 from bot.context import BotContext, BotData, UserData
 from bot.flood import FloodGuard
-from bot.handlers import knowledge, staff, start, system
+from bot.handlers import knowledge, staff, start, system, volunteer
+from bot.handlers import news as news_handlers
 from bot.i18n import Texts
 from bot.library import Library
+from bot.news.service import make_rate_limiter, open_news
 from bot.update_processor import PerUserUpdateProcessor
 from storage.db import Database
 from storage.question_log import QuestionLog
@@ -50,7 +51,9 @@ def build_application(settings: Settings, *, flood_guard: FloodGuard | None = No
         .base_file_url(settings.bot_api_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData, user_data=UserData))
         .concurrent_updates(PerUserUpdateProcessor())
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # AIORateLimiter(max_retries=3) for every call, sharing one budget with the broadcast worker,
+        # whose own sends bypass it (see bot/news/throttle.py for why).
+        .rate_limiter(make_rate_limiter(settings.broadcast_rate))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -83,6 +86,8 @@ def register_handlers(application: Application, flood_guard: FloodGuard) -> None
     application.add_handler(CallbackQueryHandler(knowledge.show_related, pattern=callbacks.pattern(callbacks.RELATED)))
     application.add_handler(CallbackQueryHandler(knowledge.record_vote, pattern=callbacks.pattern(callbacks.FEEDBACK)))
     application.add_handler(ChatMemberHandler(system.track_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    volunteer.register(application)  # the form's input handler goes in its own group before 0
+    news_handlers.register(application)
     # Last: anything not handled above. Commands first, so "/xyz" is not taken for a question.
     # Edits of old messages are ignored: answering them again would only confuse.
     new_message = filters.UpdateType.MESSAGE
@@ -100,6 +105,8 @@ async def _post_init(application: Application) -> None:
     data.db = await Database.open(settings.database_path)
     data.users = UserRepository(data.db)
     data.question_log = QuestionLog(data.db)
+    volunteer.open_services(data)
+    data.news = open_news(application)
     await register_commands(application)
     log.info("bot ready: database %s, content %s", settings.database_path, settings.content_dir)
 
@@ -107,6 +114,8 @@ async def _post_init(application: Application) -> None:
 async def _post_shutdown(application: Application) -> None:
     """Close the database."""
     data: BotData = application.bot_data
+    if data.news is not None:  # before the database: the sends in flight still write their results
+        await data.news.close()
     if data.db is not None:
         await data.db.close()
         data.db = None

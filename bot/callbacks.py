@@ -7,6 +7,13 @@ MENU = "menu"  # menu:<section>[:<page>] ; menu:main for the main menu
 ENTRY = "ent"  # ent:<entry id>  (show a knowledge entry in place of the list)
 RELATED = "rel"  # rel:<entry id>  (send a related entry under an answer as a new message)
 FEEDBACK = "fb"  # fb:<up|down>:<lang>:<entry id>  (a vote on an answer)
+NEWS = "news"  # news:<view|t|regions|r|off|latest>[:<topic|region code|page>]  (a person's subscriptions)
+ANNOUNCE = "ann"  # ann:<broadcast id>:<action>[:<argument>]  (staff: draft, send, pause an announcement)
+VOLUNTEER = "vol"  # vol:<action>[:<step>[:<value>]]  (the volunteer form)
+MY_APPLICATION = "myapp"  # myapp:<edit|withdraw|withdraw_yes|show>:<application id>
+FORGET = "forget"  # forget:<yes|no>  (/forget_me)
+APPLICATION_STATUS = "vapp"  # vapp:<status>:<application id>  (staff buttons on a posted application)
+APPLICATION_LIST = "vlist"  # vlist:<status>  (staff: /applications filtered by status)
 
 SECTIONS = ("history", "ihl", "principles", "emblems", "volunteer", "news", "about")
 

@@ -9,6 +9,9 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.i18n import Texts
 from bot.library import Library
+from bot.news.service import NewsService
+from bot.volunteers.catalog import Catalog
+from storage.applications import ApplicationRepository
 from storage.db import Database
 from storage.question_log import QuestionLog
 from storage.users import UserRepository
@@ -24,6 +27,9 @@ class BotData:
         self.users: UserRepository | None = None
         self.question_log: QuestionLog | None = None
         self.library: Library | None = None
+        self.applications: ApplicationRepository | None = None
+        self.volunteer_catalog: Catalog | None = None
+        self.news: NewsService | None = None
         # error kind -> when staff were last told about it (time.monotonic())
         self.admin_notices: dict[str, float] = {}
 
@@ -65,6 +71,21 @@ class BotContext(CallbackContext[ExtBot, UserData, dict, BotData]):
     def library(self) -> Library:
         """The knowledge base and its search index."""
         return _ready(self.bot_data.library)
+
+    @property
+    def news(self) -> NewsService:
+        """Subscriptions, the broadcast outbox and its worker."""
+        return _ready(self.bot_data.news)
+
+    @property
+    def applications(self) -> ApplicationRepository:
+        """Volunteer applications and their history."""
+        return _ready(self.bot_data.applications)
+
+    @property
+    def volunteer_catalog(self) -> Catalog:
+        """Regions and consent texts for the volunteer form."""
+        return _ready(self.bot_data.volunteer_catalog)
 
     @property
     def lang(self) -> str:

@@ -46,6 +46,8 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA synchronous = NORMAL")
+        # Deleted rows are overwritten with zeros, so erased personal data is not left in the file.
+        await conn.execute("PRAGMA secure_delete = ON")
         db = cls(conn)
         try:
             await db.migrate(migrations_dir)
@@ -57,6 +59,11 @@ class Database:
     async def close(self) -> None:
         """Close the connection (pending writes are already committed)."""
         await self.conn.close()
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database file and truncate it (after erasing personal data)."""
+        async with self._write_lock:
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write statement on its own; return the number of rows changed."""

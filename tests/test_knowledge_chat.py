@@ -107,8 +107,8 @@ async def test_greetings_and_actions_are_not_searched(bot, emulator):
     user = emulator.user(213, language_code="ru")
     (hello,) = await user.send("салем")
     assert hello.plain.startswith("Сәлеметсіз бе")
-    (volunteer,) = await user.send("хочу стать волонтером")
-    assert "Стать волонтёром" in volunteer.plain
+    intro, consent = await user.send("хочу стать волонтером")  # starts the volunteer form
+    assert "Заявка волонтёра" in intro.plain and "персональных данных" in consent.plain
 
 
 async def test_a_dislike_reaches_staff_and_others_are_refused(bot, emulator):

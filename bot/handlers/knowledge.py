@@ -7,6 +7,7 @@ from telegram.constants import ParseMode
 
 from bot import callbacks, keyboards
 from bot.context import BotContext
+from bot.handlers import news, volunteer, volunteer_keyboards
 from bot.knowledge.model import Entry
 from bot.telegram_html import escape
 
@@ -26,6 +27,9 @@ async def open_section(update: Update, context: BotContext) -> None:
     if section == "main":
         await query.edit_message_text(context.t("menu.title"), reply_markup=keyboards.main_menu(context.texts, lang))
         return
+    if section == "news":
+        await news.open_section(update, context)
+        return
     title = escape(context.t(f"menu.{section}"))
     entries = context.library.section_entries(section)
     if not entries:
@@ -40,10 +44,13 @@ async def open_section(update: Update, context: BotContext) -> None:
     counter = f" · {page + 1}/{page_count}" if page_count > 1 else ""
     # About the Society repeats the safety note from /start: where to call, what we never ask.
     safety = f"\n\n{context.t('start.safety')}" if section == "about" else ""
+    markup = keyboards.entry_list(context.texts, lang, section, entries, page)
+    if section == "volunteer":  # applying comes first, above the questions about volunteering
+        markup = volunteer_keyboards.with_apply_button(context.texts, lang, markup)
     await query.edit_message_text(
         f"<b>{title}</b>{counter}{safety}\n\n{context.t('menu.choose_question')}",
         parse_mode=ParseMode.HTML,
-        reply_markup=keyboards.entry_list(context.texts, lang, section, entries, page),
+        reply_markup=markup,
     )
 
 
@@ -93,7 +100,7 @@ async def answer_text(update: Update, context: BotContext) -> None:
     elif result.kind in ("greeting", "thanks"):
         await message.reply_text(texts.get(lang, f"answer.{result.kind}"), reply_markup=keyboards.main_menu(texts, lang))
     elif result.kind == "action":
-        await start_action(update, context, result.action, lang)
+        await start_action(update, context, result.action)
     else:
         await context.question_log.record("unknown", lang, question=message.text)
         await message.reply_text(
@@ -101,23 +108,12 @@ async def answer_text(update: Update, context: BotContext) -> None:
         )
 
 
-async def start_action(update: Update, context: BotContext, action: str | None, lang: str) -> None:
+async def start_action(update: Update, context: BotContext, action: str | None) -> None:
     """Start what the user asked to do instead of answering a question."""
-    section = "volunteer" if action == "volunteer" else "news"
-    entries = context.library.section_entries(section)
-    title = escape(context.texts.get(lang, f"menu.{section}"))
-    if entries:
-        await update.effective_message.reply_text(
-            f"<b>{title}</b>\n\n{context.texts.get(lang, 'menu.choose_question')}",
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboards.entry_list(context.texts, lang, section, entries, 0),
-        )
-    else:
-        await update.effective_message.reply_text(
-            f"<b>{title}</b>\n\n{context.texts.get(lang, 'menu.coming_soon')}",
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboards.back_to_menu(context.texts, lang),
-        )
+    if action == "volunteer":
+        await volunteer.start_form(update, context)
+    else:  # subscribe, unsubscribe, news
+        await news.start_action(update, context, action)
 
 
 async def show_related(update: Update, context: BotContext) -> None:
