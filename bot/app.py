@@ -34,9 +34,9 @@ from storage.users import UserRepository
 log = logging.getLogger(__name__)
 
 # The commands shown in Telegram's menu, in this order; their descriptions are UI texts.
-MENU_COMMANDS = ("start", "menu", "language", "help")
+MENU_COMMANDS = ("start", "menu", "volunteer", "subscribe", "news", "myapplication", "language", "help", "unsubscribe", "forget_me")
 # Shown, after those, only in the chats of ADMIN_IDS.
-STAFF_COMMANDS = ("reload", "unanswered", "feedback")
+STAFF_COMMANDS = ("announce", "broadcasts", "applications", "export", "reload", "unanswered", "feedback")
 # Handler groups run in ascending order; the gaps leave room for checks added between them.
 FLOOD_GROUP = -20
 USERS_GROUP = -10

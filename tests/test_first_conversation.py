@@ -74,8 +74,9 @@ async def test_commands_are_registered_in_each_language(bot, emulator):
     assert descriptions["ru"]["language"] == "Сменить язык"
     assert descriptions["en"]["language"] == "Change the language"
     assert descriptions["kk"]["language"] == "Тілді ауыстыру"
-    assert {c["command"] for c in commands[("default", None)]} >= {"start", "menu", "language", "help"}
-    assert "reload" not in {c["command"] for c in commands[("default", None)]}
+    public = {c["command"] for c in commands[("default", None)]}
+    assert public >= {"start", "menu", "language", "help", "volunteer", "subscribe", "news", "forget_me"}
+    assert not public & {"reload", "announce", "applications", "export"}
 
 
 async def test_staff_see_the_staff_commands_in_their_own_chat(running_bot, emulator):
@@ -83,7 +84,8 @@ async def test_staff_see_the_staff_commands_in_their_own_chat(running_bot, emula
     async with running_bot():
         staff_menu = {c["command"]: c["description"] for c in emulator.commands[(f"chat:{STAFF_ID}", "ru")]}
     assert staff_menu["reload"] == "Сотрудникам: перезагрузить материалы"
-    assert "start" in staff_menu
+    assert staff_menu["announce"] == "Сотрудникам: отправить объявление"
+    assert "start" in staff_menu and "volunteer" in staff_menu
 
 
 async def test_help_explains_what_the_bot_does(bot, emulator):
