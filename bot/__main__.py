@@ -12,6 +12,8 @@ from pathlib import Path
 from bot.config import LANGUAGES, ConfigError, load_settings, require_token
 from bot.i18n import TextsError
 from bot.knowledge.model import ContentError
+from bot.regions import RegionsError
+from bot.volunteers.catalog import CatalogError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.handler(args)
-    except (ConfigError, TextsError) as exc:
+    except (ConfigError, TextsError, RegionsError, CatalogError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except ContentError as exc:

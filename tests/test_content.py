@@ -62,6 +62,20 @@ def test_check_content_command_prints_a_summary_and_exits_0():
         assert f"{topic}:" in result.stdout
 
 
+def test_check_content_reports_a_broken_region_list_and_consent_text(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "regions.yaml").write_text("regions:\n  - {id: astana, kk: Астана, ru: Астана}\n", encoding="utf-8")
+    (content / "consent" / "en.yaml").unlink()
+    problems, _ = check_content(content, "kk")
+    assert any("regions.yaml" in p and "en" in p for p in problems), problems
+    (content / "regions.yaml").write_text((CONTENT / "regions.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    problems, _ = check_content(content, "kk")
+    assert any("consent" in p and "en.yaml" in p for p in problems), problems
+
+
 def test_every_entry_is_in_three_languages_with_seven_questions(kb):
     for entry in kb.entries.values():
         assert set(entry.texts) == {"kk", "ru", "en"}, entry.id

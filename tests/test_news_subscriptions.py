@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.config import PROJECT_DIR
-from bot.news.regions import load_regions
+from bot.regions import load_regions
 from tests.conftest import STAFF_ID
 from tests.news_helpers import draft_to_preview
 

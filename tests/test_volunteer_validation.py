@@ -196,5 +196,5 @@ def test_csv_has_a_bom_and_keeps_formulas_inert():
 def test_catalog_has_every_region_in_three_languages():
     catalog = Catalog.load(PROJECT_DIR / "content")
     assert len(catalog.regions) == 20
-    assert catalog.find_region("астана").id == "astana"
+    assert catalog.find_region("астана").code == "astana"
     assert {c.version for c in catalog.consent.values()} == {"1"}

@@ -124,7 +124,7 @@ async def _take_message(update: Update, context: BotContext, app: Application) -
         elif kind in _TYPED:
             value = _TYPED[kind](typed)
         elif kind == "region" and (region := context.volunteer_catalog.find_region(typed)) is not None:
-            value = region.id
+            value = region.code
         else:
             await _send(update, context, context.t("volunteer.use_buttons"))
             await ask(update, context, app)

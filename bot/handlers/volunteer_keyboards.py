@@ -44,7 +44,7 @@ def question(texts: Texts, lang: str, step: str, *, option_ids: tuple[str, ...] 
     elif kind == "guardian":
         rows = [[_b(t("guardian_yes"), "guardian", step, "yes")]]
     elif kind == "region" and catalog is not None:
-        buttons = [_b(r.names[lang], "pick", step, r.id) for r in catalog.regions]
+        buttons = [_b(r.name(lang), "pick", step, r.code) for r in catalog.regions]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     elif kind == "multi":
         group = {"interests": "interest", "languages": "spoken", "availability": "availability"}[step]

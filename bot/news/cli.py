@@ -9,7 +9,7 @@ import sys
 
 from bot.config import LANGUAGES, load_settings
 from bot.news.message import text_problem
-from bot.news.regions import load_regions
+from bot.regions import load_regions
 from bot.news.topics import TOPICS
 from bot.telegram_html import escape
 from storage.broadcasts import BroadcastRepository

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.config import LANGUAGES
 from bot.i18n import Texts
-from bot.news.regions import Regions
+from bot.regions import Regions
 from bot.news.topics import ICONS, TOPICS
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from telegram.ext import Application
 
 from bot.news.outbox import BroadcastWorker
-from bot.news.regions import Regions, load_regions
+from bot.regions import Regions, load_regions
 from bot.news.throttle import BudgetedRateLimiter, SendBudget
 from storage.broadcasts import BroadcastRepository
 from storage.subscriptions import SubscriptionRepository

@@ -8,18 +8,11 @@ from pathlib import Path
 import yaml
 
 from bot.config import LANGUAGES
+from bot.regions import Region, Regions, load_regions
 
 
 class CatalogError(Exception):
-    """content/regions.yaml or content/consent/ is missing or malformed; the message names the file."""
-
-
-@dataclass(frozen=True)
-class Region:
-    """A region or city with its name in each language."""
-
-    id: str
-    names: dict[str, str]
+    """content/consent/ is missing or malformed; the message names the file."""
 
 
 @dataclass(frozen=True)
@@ -34,33 +27,26 @@ class Consent:
 class Catalog:
     """Regions (in the order shown) and consent texts by language."""
 
-    regions: tuple[Region, ...]
+    regions: Regions
     consent: dict[str, Consent]
 
     @classmethod
     def load(cls, content_dir: Path) -> "Catalog":
         """Read content/regions.yaml and content/consent/{kk,ru,en}.yaml."""
-        return cls(_regions(content_dir / "regions.yaml"), _consents(content_dir / "consent"))
+        return cls(load_regions(content_dir), _consents(content_dir / "consent"))
 
     def region(self, region_id: str | None) -> Region | None:
         """The region with this id, or None."""
-        return next((r for r in self.regions if r.id == region_id), None)
+        return self.regions.get(region_id)
 
     def region_name(self, region_id: str | None, lang: str) -> str:
         """A region's name in a language (the id itself if the region was removed)."""
-        region = self.region(region_id)
-        return region.names[lang] if region else (region_id or "")
+        region = self.regions.get(region_id)
+        return region.name(lang) if region else (region_id or "")
 
     def find_region(self, typed: str) -> Region | None:
         """The region whose name in any language is what the person typed, or starts with it."""
-        folded = typed.strip().casefold()
-        if len(folded) < 3:
-            return None
-        exact = [r for r in self.regions if any(n.casefold() == folded for n in r.names.values())]
-        if exact:
-            return exact[0]
-        starts = [r for r in self.regions if any(n.casefold().startswith(folded) for n in r.names.values())]
-        return starts[0] if len(starts) == 1 else None
+        return self.regions.find(typed)
 
 
 def _read(path: Path) -> dict:
@@ -73,21 +59,6 @@ def _read(path: Path) -> dict:
     if not isinstance(data, dict):
         raise CatalogError(f"{path}: expected a mapping")
     return data
-
-
-def _regions(path: Path) -> tuple[Region, ...]:
-    items = _read(path).get("regions")
-    if not isinstance(items, list) or not items:
-        raise CatalogError(f"{path}: expected a non-empty list under 'regions:'")
-    regions, seen = [], set()
-    for item in items:
-        if not isinstance(item, dict) or not item.get("id") or any(not item.get(lang) for lang in LANGUAGES):
-            raise CatalogError(f"{path}: every region needs id, kk, ru and en: {item!r}")
-        if item["id"] in seen:
-            raise CatalogError(f"{path}: region id {item['id']!r} appears twice")
-        seen.add(item["id"])
-        regions.append(Region(str(item["id"]), {lang: str(item[lang]) for lang in LANGUAGES}))
-    return tuple(regions)
 
 
 def _consents(folder: Path) -> dict[str, Consent]:

@@ -1,4 +1,4 @@
-"""The regions of Kazakhstan from content/regions.yaml (also used by the volunteer form)."""
+"""The regions of Kazakhstan from content/regions.yaml: news alerts and the volunteer form share them."""
 
 from __future__ import annotations
 
@@ -35,6 +35,17 @@ class Regions:
     def get(self, code: str | None) -> Region | None:
         """The region with this code, or None."""
         return next((r for r in self.items if r.code == code), None)
+
+    def find(self, typed: str) -> Region | None:
+        """The region whose name in any language is what the person typed, or starts with it."""
+        folded = typed.strip().casefold()
+        if len(folded) < 3:
+            return None
+        exact = [r for r in self.items if any(n.casefold() == folded for n in r.names.values())]
+        if exact:
+            return exact[0]
+        starts = [r for r in self.items if any(n.casefold().startswith(folded) for n in r.names.values())]
+        return starts[0] if len(starts) == 1 else None
 
     def __iter__(self):
         return iter(self.items)
