@@ -37,9 +37,12 @@ log = logging.getLogger(__name__)
 MENU_COMMANDS = ("start", "menu", "volunteer", "subscribe", "news", "myapplication", "language", "help", "unsubscribe", "forget_me")
 # Shown, after those, only in the chats of ADMIN_IDS.
 STAFF_COMMANDS = ("announce", "broadcasts", "applications", "export", "reload", "unanswered", "feedback")
-# Handler groups run in ascending order; the gaps leave room for checks added between them.
-FLOOD_GROUP = -20
-USERS_GROUP = -10
+# Handler groups run in ascending order; in each group only the first matching handler runs.
+# The gaps leave room for checks added between them.
+FLOOD_GROUP = -20  # a flooding user's updates stop here, before any database work
+USERS_GROUP = -10  # remember the user and load their language for everything after
+STAFF_INPUT_GROUP = -6  # an announcement being written takes the staff member's text first
+FORM_GROUP = -5  # a volunteer form in progress takes the applicant's answers before Q&A (group 0)
 
 
 def build_application(settings: Settings, *, flood_guard: FloodGuard | None = None) -> Application:
@@ -68,9 +71,7 @@ def build_application(settings: Settings, *, flood_guard: FloodGuard | None = No
 
 def register_handlers(application: Application, flood_guard: FloodGuard) -> None:
     """Register every handler; lower groups run first."""
-    # A flooding user's updates stop here, before any database work.
     application.add_handler(TypeHandler(Update, system.make_flood_check(flood_guard)), group=FLOOD_GROUP)
-    # Then remember the user and their language for every handler after it.
     application.add_handler(TypeHandler(Update, system.remember_user), group=USERS_GROUP)
 
     application.add_handler(CommandHandler("start", start.start))
@@ -86,8 +87,8 @@ def register_handlers(application: Application, flood_guard: FloodGuard) -> None
     application.add_handler(CallbackQueryHandler(knowledge.show_related, pattern=callbacks.pattern(callbacks.RELATED)))
     application.add_handler(CallbackQueryHandler(knowledge.record_vote, pattern=callbacks.pattern(callbacks.FEEDBACK)))
     application.add_handler(ChatMemberHandler(system.track_membership, ChatMemberHandler.MY_CHAT_MEMBER))
-    volunteer.register(application)  # the form's input handler goes in its own group before 0
-    news_handlers.register(application)
+    volunteer.register(application, form_group=FORM_GROUP)
+    news_handlers.register(application, staff_input_group=STAFF_INPUT_GROUP)
     # Last: anything not handled above. Commands first, so "/xyz" is not taken for a question.
     # Edits of old messages are ignored: answering them again would only confuse.
     new_message = filters.UpdateType.MESSAGE

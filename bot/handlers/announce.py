@@ -18,8 +18,6 @@ from bot.telegram_html import escape
 from storage.broadcasts import Broadcast
 from storage.subscriptions import Audience
 
-# Staff input (the announcement's text, the time to send it) is read before questions are answered.
-INPUT_GROUP = -6
 # Draft steps: what the bot waits for from the staff member.
 STEP_TEXT = "text"  # the first version, for everyone (text:<lang> for a language's version)
 STEP_VERSIONS = "versions"
@@ -29,11 +27,11 @@ STEP_SCHEDULE = "schedule"
 RECENT_COUNT = 10
 
 
-def register(application: Application) -> None:
-    """Register the staff's announcement commands, buttons and input."""
+def register(application: Application, input_group: int) -> None:
+    """Register the staff's announcement commands, buttons and input (read in input_group)."""
     admins = filters.User(user_id=application.bot_data.settings.admin_ids, allow_empty=False)
     content = (filters.TEXT | filters.PHOTO) & ~filters.COMMAND & filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
-    application.add_handler(MessageHandler(admins & content, take_input), group=INPUT_GROUP)
+    application.add_handler(MessageHandler(admins & content, take_input), group=input_group)
     application.add_handler(CommandHandler("announce", start_draft))
     application.add_handler(CommandHandler("broadcasts", list_broadcasts))
     application.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(callbacks.ANNOUNCE)))

@@ -18,13 +18,13 @@ LATEST_COUNT = 5
 SNIPPET_CHARS = 400
 
 
-def register(application: Application) -> None:
+def register(application: Application, staff_input_group: int) -> None:
     """Register the news handlers (and the staff's announcement handlers)."""
     application.add_handler(CommandHandler("subscribe", subscribe))
     application.add_handler(CommandHandler("unsubscribe", unsubscribe))
     application.add_handler(CommandHandler("news", latest))
     application.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(callbacks.NEWS)))
-    announce.register(application)
+    announce.register(application, staff_input_group)
 
 
 async def subscribe(update: Update, context: BotContext) -> None:

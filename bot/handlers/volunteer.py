@@ -21,9 +21,6 @@ from storage.applications import Application, ApplicationRepository
 from storage.db import utc_now
 
 log = logging.getLogger(__name__)
-# Before group 0, so a user with a form in progress has their answer taken by the form, not by
-# the Q&A engine; after remember_user (-10), which loads the user's language.
-FORM_GROUP = -5
 # Answers typed as text, and the validator for each.
 _TYPED = {"text": validation.full_name, "optional_text": validation.experience, "phone": validation.phone}
 
@@ -201,13 +198,13 @@ def open_services(data) -> None:
     data.volunteer_catalog = Catalog.load(data.settings.content_dir)
 
 
-def register(application) -> None:
+def register(application, form_group: int) -> None:
     """Register the form's handlers, its buttons, the applicant's and the staff's commands."""
     from bot.handlers import volunteer_buttons, volunteer_self  # they import this module
 
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, form_input),
-        group=FORM_GROUP,
+        group=form_group,
     )
     application.add_handler(CommandHandler("volunteer", start_form))
     application.add_handler(CommandHandler("cancel", cancel_command))
