@@ -52,6 +52,14 @@ def test_sandbox_staff_flag_and_contact_sharing(tmp_path):
     assert "/start" not in result.stdout.split("you> /quit")[1]  # nothing is read after /quit
 
 
+def test_sandbox_shows_the_share_contact_keyboard_and_takes_a_contact(tmp_path):
+    result = _sandbox(tmp_path, "/volunteer\n1\nAigerim Sadykova\n12.05.1999\n/contact +77011234567\n", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    keyboard_lines = [line for line in result.stdout.splitlines() if "keyboard:" in line]
+    assert keyboard_lines and "📱" in keyboard_lines[0]
+    assert "+77011234567" in result.stdout.split("you> /contact")[1]
+
+
 def test_sandbox_without_the_staff_flag_refuses_staff_commands(tmp_path):
     result = _sandbox(tmp_path, "/unanswered\n", "--lang", "en")
     assert "bot> This command is for the Society's staff only." in result.stdout

@@ -79,6 +79,9 @@ class TerminalChat:
             self._print(f"{label} {lines[0]}")
             for extra in lines[1:]:
                 self._print(f"     {extra}")
+            if message.keyboard:  # a reply keyboard under the typing field, such as "share my number"
+                labels = " | ".join(label for row in message.keyboard for label in row)
+                self._print(f"     keyboard: {labels}   (type a label, or /contact +7... to share a number)")
         with_buttons = [m for m in messages if m.buttons]
         if with_buttons:
             newest = with_buttons[-1]
