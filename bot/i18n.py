@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.config import LANGUAGES
+from bot.yaml_file import read_mapping
 
 
 class TextsError(Exception):
@@ -27,16 +26,7 @@ class Texts:
         """Read content/ui/{kk,ru,en}.yaml."""
         catalogs = {}
         for lang in LANGUAGES:
-            path = ui_dir / f"{lang}.yaml"
-            try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                raise TextsError(f"{path}: missing") from None
-            except yaml.YAMLError as exc:
-                raise TextsError(f"{path}: not valid YAML: {exc}") from None
-            if not isinstance(data, dict):
-                raise TextsError(f"{path}: expected a mapping of keys to texts")
-            catalogs[lang] = _flatten(data)
+            catalogs[lang] = _flatten(read_mapping(ui_dir / f"{lang}.yaml", TextsError))
         return cls(catalogs, default_language)
 
     def get(self, lang: str | None, key: str, **params: Any) -> str:

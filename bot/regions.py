@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.config import LANGUAGES
+from bot.yaml_file import read_mapping
 
 
 class RegionsError(Exception):
@@ -57,13 +56,7 @@ class Regions:
 def load_regions(content_dir: Path) -> Regions:
     """Read and check content/regions.yaml."""
     path = Path(content_dir) / "regions.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RegionsError(f"{path}: missing") from None
-    except yaml.YAMLError as exc:
-        raise RegionsError(f"{path}: not valid YAML: {exc}") from None
-    rows = data.get("regions") if isinstance(data, dict) else None
+    rows = read_mapping(path, RegionsError).get("regions")
     if not isinstance(rows, list) or not rows:
         raise RegionsError(f"{path}: expected a list under 'regions'")
     items, seen = [], set()

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.config import LANGUAGES
 from bot.regions import Region, Regions, load_regions
+from bot.yaml_file import read_mapping
 
 
 class CatalogError(Exception):
@@ -49,23 +48,11 @@ class Catalog:
         return self.regions.find(typed)
 
 
-def _read(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CatalogError(f"{path}: missing") from None
-    except yaml.YAMLError as exc:
-        raise CatalogError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise CatalogError(f"{path}: expected a mapping")
-    return data
-
-
 def _consents(folder: Path) -> dict[str, Consent]:
     consents = {}
     for lang in LANGUAGES:
         path = folder / f"{lang}.yaml"
-        data = _read(path)
+        data = read_mapping(path, CatalogError)
         if not data.get("version") or not data.get("text"):
             raise CatalogError(f"{path}: needs 'version' and 'text'")
         consents[lang] = Consent(str(data["version"]), str(data["text"]).strip())
