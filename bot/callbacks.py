@@ -15,8 +15,6 @@ FORGET = "forget"  # forget:<yes|no>  (/forget_me)
 APPLICATION_STATUS = "vapp"  # vapp:<status>:<application id>  (staff buttons on a posted application)
 APPLICATION_LIST = "vlist"  # vlist:<status>  (staff: /applications filtered by status)
 
-SECTIONS = ("history", "ihl", "principles", "emblems", "volunteer", "news", "about")
-
 
 def data(prefix: str, *parts: object) -> str:
     """Join a prefix and its parts into callback data."""

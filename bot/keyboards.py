@@ -57,7 +57,7 @@ def pages(count: int) -> int:
 def entry_list(texts: Texts, lang: str, section: str, entries: list[Entry], page: int) -> InlineKeyboardMarkup:
     """One page of a section's entries, with paging and the way back."""
     chunk = entries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    rows = [[InlineKeyboardButton(e.text(lang).title, callback_data=callbacks.data(callbacks.ENTRY, e.id))] for e in chunk]
+    rows = _entry_rows(chunk, lang, callbacks.ENTRY)
     paging = []
     if page > 0:
         paging.append(InlineKeyboardButton("◀️", callback_data=callbacks.data(callbacks.MENU, section, page - 1)))
@@ -71,7 +71,7 @@ def entry_list(texts: Texts, lang: str, section: str, entries: list[Entry], page
 
 def entry_view(texts: Texts, lang: str, related: list[Entry], *, section: str, page: int) -> InlineKeyboardMarkup:
     """Buttons under an entry opened from a list: related entries, back to the list, the menu."""
-    rows = [[InlineKeyboardButton(e.text(lang).title, callback_data=callbacks.data(callbacks.ENTRY, e.id))] for e in related]
+    rows = _entry_rows(related, lang, callbacks.ENTRY)
     rows.append(
         [
             InlineKeyboardButton(texts.get(lang, "menu.back_to_list"), callback_data=callbacks.data(callbacks.MENU, section, page)),
@@ -83,7 +83,7 @@ def entry_view(texts: Texts, lang: str, related: list[Entry], *, section: str, p
 
 def answer_view(texts: Texts, lang: str, related: list[Entry], feedback_for: str | None) -> InlineKeyboardMarkup:
     """Buttons under an answer to a typed question: related entries, 👍/👎, the menu."""
-    rows = [[InlineKeyboardButton(e.text(lang).title, callback_data=callbacks.data(callbacks.RELATED, e.id))] for e in related]
+    rows = _entry_rows(related, lang, callbacks.RELATED)
     if feedback_for:
         rows.append(
             [
@@ -97,7 +97,7 @@ def answer_view(texts: Texts, lang: str, related: list[Entry], feedback_for: str
 
 def suggestions(texts: Texts, lang: str, entries: list[Entry]) -> InlineKeyboardMarkup:
     """"Did you mean…" choices, then the menu."""
-    rows = [[InlineKeyboardButton(e.text(lang).title, callback_data=callbacks.data(callbacks.ENTRY, e.id))] for e in entries]
+    rows = _entry_rows(entries, lang, callbacks.ENTRY)
     rows.append([_to_menu(texts, lang)])
     return InlineKeyboardMarkup(rows)
 
@@ -109,6 +109,11 @@ def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarku
     prefix = callbacks.FEEDBACK + ":"
     rows = [row for row in markup.inline_keyboard if not any((b.callback_data or "").startswith(prefix) for b in row)]
     return InlineKeyboardMarkup(rows)
+
+
+def _entry_rows(entries: list[Entry], lang: str, prefix: str) -> list[list[InlineKeyboardButton]]:
+    """One button per entry, titled in the language, one to a row."""
+    return [[InlineKeyboardButton(e.text(lang).title, callback_data=callbacks.data(prefix, e.id))] for e in entries]
 
 
 def _to_menu(texts: Texts, lang: str) -> InlineKeyboardButton:

@@ -82,9 +82,7 @@ async def show_application(update: Update, context: BotContext, app: Application
 
 async def form_input(update: Update, context: BotContext) -> None:
     """Take a message as the answer to the current question when the user is in the form."""
-    message = update.effective_message
-    if message is None or update.effective_chat is None or update.effective_chat.type != "private":
-        return
+    message = update.effective_message  # a new message in a private chat: the filter saw to that
     if message.text and message.text.startswith("/"):
         return  # commands keep working in the middle of the form
     app = await context.applications.in_form(update.effective_user.id)

@@ -147,13 +147,17 @@ class BotApiMethods:
         message = self._new_message(chat, "text", p["text"], p.get("parse_mode"), entities, markup, reply_to)
         return self._json(message)
 
-    def send_photo(self, p: dict) -> dict:
-        """sendPhoto: an upload or the file_id of a known photo."""
+    def _media_message_parts(self, p: dict) -> tuple:
+        """What sendPhoto and sendDocument check alike: the chat, the caption, the buttons, the reply."""
         chat = self._writable_chat(p["chat_id"])
         caption, parse_mode = p.get("caption"), p.get("parse_mode")
         _, entities = caption_of(caption, parse_mode, p.get("caption_entities"))
         markup = checked_markup(p.get("reply_markup"), self.button_actions)
-        reply_to = self._reply_to(chat, p.get("reply_parameters"))
+        return chat, caption, parse_mode, entities, markup, self._reply_to(chat, p.get("reply_parameters"))
+
+    def send_photo(self, p: dict) -> dict:
+        """sendPhoto: an upload or the file_id of a known photo."""
+        chat, caption, parse_mode, entities, markup, reply_to = self._media_message_parts(p)
         photo = p["photo"]
         if isinstance(photo, Upload):
             sizes = self.state.photo_sizes(photo.data)
@@ -167,11 +171,7 @@ class BotApiMethods:
 
     def send_document(self, p: dict) -> dict:
         """sendDocument: an upload (its bytes and name are kept) or the file_id of a known document."""
-        chat = self._writable_chat(p["chat_id"])
-        caption, parse_mode = p.get("caption"), p.get("parse_mode")
-        _, entities = caption_of(caption, parse_mode, p.get("caption_entities"))
-        markup = checked_markup(p.get("reply_markup"), self.button_actions)
-        reply_to = self._reply_to(chat, p.get("reply_parameters"))
+        chat, caption, parse_mode, entities, markup, reply_to = self._media_message_parts(p)
         document = p["document"]
         if isinstance(document, Upload):
             filename = document.filename or "document"

@@ -26,7 +26,25 @@ def command_entities(text: str) -> list[dict]:
     return [{"type": "bot_command", "offset": 0, "length": len(match.group().encode("utf-16-le")) // 2}]
 
 
-class EmulatedGroup:
+class _ChatView:
+    """What the bot has sent to one chat (the chat's id is `self.id`)."""
+
+    emulator: TelegramEmulator
+    id: int
+
+    @property
+    def messages(self) -> list[BotMessage]:
+        """The bot's messages in the chat as they are now (edits applied, deleted ones gone)."""
+        return self.emulator.chat_messages(self.id)
+
+    @property
+    def last(self) -> BotMessage | None:
+        """The bot's newest message in the chat."""
+        messages = self.messages
+        return messages[-1] if messages else None
+
+
+class EmulatedGroup(_ChatView):
     """A group chat the bot is in; users speak in it with `send(..., chat=group)`."""
 
     def __init__(self, emulator: TelegramEmulator, chat_id: int, title: str) -> None:
@@ -34,19 +52,8 @@ class EmulatedGroup:
         self.id = chat_id
         self.title = title
 
-    @property
-    def messages(self) -> list[BotMessage]:
-        """The bot's messages in the group as they are now."""
-        return self.emulator.chat_messages(self.id)
 
-    @property
-    def last(self) -> BotMessage | None:
-        """The bot's newest message in the group."""
-        messages = self.messages
-        return messages[-1] if messages else None
-
-
-class EmulatedUser:
+class EmulatedUser(_ChatView):
     """A person chatting with the bot; their private chat has the same id as they do.
 
     The actions return the bot's messages sent or edited in that chat in reply (see TelegramEmulator.collect_reply).
@@ -80,17 +87,6 @@ class EmulatedUser:
         return user_json(
             self.id, self.first_name, last_name=self.last_name, username=self.username, language_code=self.language_code
         )
-
-    @property
-    def messages(self) -> list[BotMessage]:
-        """The bot's messages in the private chat as they are now (edits applied, deleted ones gone)."""
-        return self.emulator.chat_messages(self.id)
-
-    @property
-    def last(self) -> BotMessage | None:
-        """The bot's newest message in the private chat."""
-        messages = self.messages
-        return messages[-1] if messages else None
 
     # --- messages ------------------------------------------------------------------------------
 
