@@ -19,15 +19,17 @@ from bot.knowledge.model import (
     EntryText,
     Intents,
     KnowledgeBase,
+    Source,
 )
 from bot.knowledge.normalize import normalize
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MIN_QUESTIONS = 7
+MIN_QUESTIONS = 6
 MAX_TITLE = 60
 MAX_RELATED = 4
 _REQUIRED_KEYS = ("id", "topic", "reviewed", "sources", "related", *LANGS)
-_OPTIONAL_KEYS = ("keywords",)
+_OPTIONAL_KEYS = ("keywords", "facts")
+_FACT_ITEM = re.compile(r"^[A-Z]+\d*[a-z]?$")  # an item of the fact sheet: A1, J12, N3, V2
 _TEXT_KEYS = ("title", "questions", "answer")
 
 
@@ -127,9 +129,10 @@ def _parse_entry(raw: Any, topic: str, where: str, problems: list[str]) -> Entry
     reviewed = _date(raw.get("reviewed"))
     if "reviewed" in raw and reviewed is None:
         problems.append(f"{name}: reviewed must be a date YYYY-MM-DD, got {raw.get('reviewed')!r}")
-    sources = _strings(raw.get("sources"))
-    if "sources" in raw and not sources:
-        problems.append(f"{name}: sources must be a non-empty list of strings")
+    sources = _sources(raw.get("sources"), name, problems) if "sources" in raw else []
+    facts = _strings(raw.get("facts", []))
+    if facts is None or not all(_FACT_ITEM.match(item) for item in facts):
+        problems.append(f"{name}: facts must be a list of fact-sheet items such as [A1, J12]")
     related = _strings(raw.get("related"))
     if "related" in raw and (related is None or not 1 <= len(related) <= MAX_RELATED):
         problems.append(f"{name}: related must be a list of 1-{MAX_RELATED} entry ids")
@@ -150,7 +153,34 @@ def _parse_entry(raw: Any, topic: str, where: str, problems: list[str]) -> Entry
         related=related,
         keywords=keywords,
         texts=texts,
+        facts=facts or [],
     )
+
+
+def _sources(raw: Any, name: str, problems: list[str]) -> list[Source]:
+    """At least one {title, url}; the title is one text or one per language."""
+    if not isinstance(raw, list) or not raw:
+        problems.append(f"{name}: sources must be a list of at least one {{title, url}}")
+        return []
+    sources = []
+    for number, item in enumerate(raw, 1):
+        where = f"{name}: source {number}"
+        if not isinstance(item, dict) or set(item) != {"title", "url"}:
+            problems.append(f"{where}: must be a mapping with exactly 'title' and 'url'")
+            continue
+        url, title = item["url"], item["title"]
+        if not isinstance(url, str) or not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+            problems.append(f"{where}: url must be a web address starting with https://, got {url!r}")
+            continue
+        if isinstance(title, str) and title.strip():
+            titles = {lang: title.strip() for lang in LANGS}
+        elif isinstance(title, dict) and set(title) == set(LANGS) and all(isinstance(v, str) and v.strip() for v in title.values()):
+            titles = {lang: text.strip() for lang, text in title.items()}
+        else:
+            problems.append(f"{where}: title must be a text, or a mapping with kk, ru and en")
+            continue
+        sources.append(Source(titles, url))
+    return sources
 
 
 def _parse_text(raw: Any, name: str, problems: list[str]) -> EntryText | None:

@@ -28,16 +28,29 @@ class EntryText:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where an answer comes from, shown under it: a title (per language, or one for all) and a link."""
+
+    titles: dict[str, str]
+    url: str
+
+    def title(self, lang: str) -> str:
+        """The title in `lang`, else English, else any."""
+        return self.titles.get(lang) or self.titles.get("en") or next(iter(self.titles.values()))
+
+
+@dataclass(frozen=True)
 class Entry:
     """One knowledge entry with its texts in every language."""
 
     id: str
     topic: str
     reviewed: date
-    sources: list[str]
+    sources: list[Source]
     related: list[str]
     keywords: dict[str, list[str]]
     texts: dict[str, EntryText]
+    facts: list[str] = field(default_factory=list)  # fact-sheet items the text relies on, for reviewers
 
     def text(self, lang: str) -> EntryText:
         """The text in `lang`, falling back to the first language present."""

@@ -3,19 +3,35 @@ that every listed question brings back its own entry through the real search eng
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from bot.knowledge.answer import answer_question
 from bot.knowledge.loader import read_content
-from bot.knowledge.model import LANGS, KnowledgeBase
+from bot.knowledge.model import LANGS, Entry, KnowledgeBase
 from bot.knowledge.search import SearchIndex
+from bot.telegram_html import html_error, html_to_text
 
-MAX_VISIBLE_ANSWER = 1000
+# A phone screen shows about this much without scrolling; longer subjects are split into entries.
+MAX_VISIBLE_ANSWER = 700
 TELEGRAM_MAX_TEXT = 4096
-_TAG = re.compile(r"<[^>]*>")
+# A digit group; a separator followed by exactly three digits is a thousands separator (1,797 / 1 797).
+_NUMBER = re.compile(r"\d+(?:[ ,\u00a0\u202f]\d{3}(?!\d))*")
+_QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”|„[^“”]*[“”]")
+_WORD = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+# Russian words that slip into Kazakh text in translation (Kazakh has its own: және, немесе, бұл…).
+RUSSIAN_IN_KAZAKH = frozenset(
+    "и или что это также который которая которые является являются однако например согласно "
+    "вероломство был была были для при года году".split()
+)
+_YES_NO = re.compile(r"^(yes|no|да|нет|иә|жоқ)\b[\s.,!:;—–-]", re.IGNORECASE)
+_YES_NO_QUESTION = {
+    "en": re.compile(r"^(is|are|was|were|can|could|do|does|did|may|must|should|will|would|has|have|had)\b", re.I),
+    "ru": re.compile(r"(^(можно|может|могут|должен|должна|должны|нужно|надо|правда)\b)|\bли\b", re.I),
+    "kk": re.compile(r"\b(ма|ме|ба|бе|па|пе|ғой)\b\s*\??$|\b(ма|ме|ба|бе|па|пе)\?", re.I),
+}
 
 
 def find_problems(content_dir: Path) -> tuple[KnowledgeBase | None, list[str]]:
@@ -29,21 +45,70 @@ def find_problems(content_dir: Path) -> tuple[KnowledgeBase | None, list[str]]:
 
 
 def answer_problems(kb: KnowledgeBase) -> list[str]:
-    """Answers that are too long or that Telegram would refuse as HTML."""
-    html_error, visible_text = _telegram_html()
+    """Answers Telegram would refuse, too long, oddly opened, or saying different numbers per language."""
     problems = []
     for entry in kb.entries.values():
         for lang, text in entry.texts.items():
             name = f"knowledge/{entry.topic}.yaml: {entry.id}: {lang}"
-            if html_error is not None and (error := html_error(text.answer)):
+            if error := html_error(text.answer):
                 problems.append(f"{name}: answer HTML would be refused by Telegram: {error}")
                 continue
-            visible = visible_text(text.answer)
-            if len(visible) > MAX_VISIBLE_ANSWER:
-                problems.append(f"{name}: answer is {len(visible)} visible characters (at most {MAX_VISIBLE_ANSWER})")
-            if len(text.answer) > TELEGRAM_MAX_TEXT:
-                problems.append(f"{name}: answer is {len(text.answer)} characters (Telegram's limit is {TELEGRAM_MAX_TEXT})")
+            problems.extend(f"{name}: {problem}" for problem in text_problems(entry, lang))
+        problems.extend(
+            f"knowledge/{entry.topic}.yaml: {entry.id}: {problem}" for problem in number_problems(entry)
+        )
     return problems
+
+
+def text_problems(entry: Entry, lang: str) -> list[str]:
+    """What is wrong with one language's answer and title, as short readable phrases."""
+    text = entry.texts[lang]
+    visible = html_to_text(text.answer).strip()
+    problems = []
+    if len(visible) > MAX_VISIBLE_ANSWER:
+        problems.append(f"answer is {len(visible)} visible characters (at most {MAX_VISIBLE_ANSWER}); split it")
+    if len(text.answer) > TELEGRAM_MAX_TEXT:
+        problems.append(f"answer is {len(text.answer)} characters (Telegram's limit is {TELEGRAM_MAX_TEXT})")
+    first_line = visible.splitlines()[0].strip(" .:!") if visible else ""
+    if first_line.casefold() == text.title.strip(" .:!").casefold():
+        problems.append("answer repeats its title as the first line")
+    open_questions = [q for q in text.questions if not _YES_NO_QUESTION[lang].search(q.strip())]
+    if _YES_NO.match(visible) and open_questions:
+        problems.append(f"answer opens with yes/no, but people also ask it as {open_questions[0]!r}: start with the fact")
+    for word in sorted(mixed_script_words(f"{text.title} {visible}")):
+        problems.append(f"the word {word!r} mixes Latin and Cyrillic letters")
+    if lang == "kk":
+        for word in sorted(russian_words(visible)):
+            problems.append(f"Russian word {word!r} in the Kazakh text (outside quotes)")
+    return problems
+
+
+def number_problems(entry: Entry) -> list[str]:
+    """The answer must give the same numbers in every language (a date or a count lost in translation)."""
+    found = {lang: numbers(html_to_text(text.answer)) for lang, text in entry.texts.items()}
+    if len({frozenset(values) for values in found.values()}) <= 1:
+        return []
+    every = set().union(*found.values())
+    detail = "; ".join(
+        f"{lang} lacks {', '.join(sorted(every - values, key=_numeric))}" for lang, values in found.items() if every - values
+    )
+    return [f"the answers give different numbers across languages: {detail}"]
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text states, normalised (1 797 and 1,797 are 1797; 05 is 5)."""
+    return {str(int(re.sub(r"\D", "", match))) for match in _NUMBER.findall(text)}
+
+
+def mixed_script_words(text: str) -> set[str]:
+    """Words that mix Latin and Cyrillic letters (a Latin "a" inside a Russian word, say)."""
+    return {w for w in _WORD.findall(text) if _LATIN.search(w) and _CYRILLIC.search(w)}
+
+
+def russian_words(kazakh_text: str) -> set[str]:
+    """Russian words from RUSSIAN_IN_KAZAKH found in Kazakh text outside quotation marks."""
+    unquoted = _QUOTED.sub(" ", kazakh_text)
+    return {w for w in _WORD.findall(unquoted) if w.casefold() in RUSSIAN_IN_KAZAKH}
 
 
 def self_test(index: SearchIndex, kb: KnowledgeBase) -> list[str]:
@@ -88,10 +153,5 @@ def summary(kb: KnowledgeBase) -> str:
     return "\n".join(lines)
 
 
-def _telegram_html() -> tuple[Callable[[str], str | None] | None, Callable[[str], str]]:
-    """Telegram's HTML checks from bot.telegram_html, or a plain tag stripper when it is absent."""
-    try:
-        from bot.telegram_html import html_error, html_to_text
-    except ImportError:
-        return None, lambda text: html.unescape(_TAG.sub("", text))
-    return html_error, html_to_text
+def _numeric(value: str) -> int:
+    return int(value)
