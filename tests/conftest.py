@@ -41,13 +41,14 @@ def make_settings(emulator, db_path):
 
 
 @pytest.fixture
-def running_bot(make_settings):
+def running_bot(make_settings, emulator):
     """Start the real Application against the emulator: `async with running_bot() as app:`."""
 
     @asynccontextmanager
     async def run(flood_guard=None, **changes):
         application = build_application(make_settings(**changes), flood_guard=flood_guard)
-        async with serving(application):
+        # The bot reports each handled update to the emulator, so waits for replies end exactly.
+        async with serving(application, emulator=emulator):
             yield application
 
     return run

@@ -12,6 +12,8 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.sandbox.emulator import TelegramEmulator
+from bot.sandbox.runner import serving
+from bot.update_processor import PerUserUpdateProcessor
 
 PARSE_ERROR = "can't parse entities:"
 MENU = InlineKeyboardMarkup(
@@ -70,19 +72,23 @@ async def emu():
 
 @pytest.fixture
 async def app(emu):
-    application = Application.builder().token(emu.token).base_url(emu.base_url).base_file_url(emu.base_file_url).build()
+    """A small bot that reports each handled update to the emulator, so replies are collected exactly."""
+    application = (
+        Application.builder()
+        .token(emu.token)
+        .base_url(emu.base_url)
+        .base_file_url(emu.base_file_url)
+        .concurrent_updates(PerUserUpdateProcessor())
+        .build()
+    )
     application.bot_data.update(errors=[], membership=[], scenario=None)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("go", run_scenario))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(ChatMemberHandler(track_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(MessageHandler(filters.ALL & ~filters.COMMAND, echo_kind))
-    async with application:
-        await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    async with serving(application, emulator=emu):
         yield application
-        await application.updater.stop()
-        await application.stop()
 
 
 def scenario(app, coroutine):
@@ -408,7 +414,9 @@ async def test_http_errors_like_telegram(emu):
         status, body = await call("sendMessage", data={"chat_id": "131", "text": "x", "reply_markup": "{oops"})
         assert body["description"] == "Bad Request: can't parse reply keyboard markup JSON object"
         status, body = await call("setWebhook", data={"url": "https://example.org/hook"})
-        assert body["description"] == "Bad Request: webhooks are not supported by the emulator"
+        assert body["description"] == "Bad Request: bad webhook: the emulator delivers webhooks only to 127.0.0.1 or localhost"
+        status, body = await call("setWebhook", data={"url": "http://example.org/hook"})
+        assert body["description"] == "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
         status, body = await call("answerCallbackQuery", data={"callback_query_id": "1", "text": "x" * 201})
         assert status == 400
         wrong = await client.post(f"{emu.base_url}999:WRONG/getMe")

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import re
 import time
-from typing import Any, Callable
+from typing import Any, Iterable
 
 from aiohttp import web
 
-from bot.sandbox.emulator_methods import IMPLEMENTED, MESSAGE_METHODS, BotApiMethods
-from bot.sandbox.emulator_models import ApiCall, BotMessage, Chat, Event
-from bot.sandbox.emulator_spec import ApiError, Upload, bad_request, load_spec
+from bot.sandbox.emulator_http import check_token, error_response, read_params
+from bot.sandbox.emulator_methods import IMPLEMENTED, MESSAGE_METHODS, NEW_MESSAGE_METHODS, BotApiMethods
+from bot.sandbox.emulator_models import ApiCall, BotMessage, Chat
+from bot.sandbox.emulator_polls import normalize_legacy_poll
+from bot.sandbox.emulator_spec import ApiError, bad_request, load_spec
 from bot.sandbox.emulator_state import TelegramState
 from bot.sandbox.emulator_users import EmulatedGroup, EmulatedUser
+from bot.sandbox.emulator_waiting import ReplyWaiting, Signal
+from bot.sandbox.emulator_webhook import Webhook
 
 __all__ = ["ApiCall", "BotMessage", "EmulatedGroup", "EmulatedUser", "TelegramEmulator"]
 
@@ -22,33 +24,19 @@ log = logging.getLogger(__name__)
 
 MAX_UPLOAD = 60 * 1024 * 1024
 MAX_POLL_TIMEOUT = 50
-_WELL_FORMED_TOKEN = re.compile(r"\d+:[\w-]+")
+# Served by the emulator itself rather than BotApiMethods: they wait, or start and stop deliveries.
+SERVER_METHODS = frozenset({"getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo"})
+WEBHOOK_CONFLICT = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 
 
-class _Signal:
-    """Wakes every task waiting for "something changed"."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def notify(self) -> None:
-        """Wake the current waiters."""
-        self._event.set()
-        self._event = asyncio.Event()
-
-    async def wait(self, timeout: float) -> None:
-        """Wait for the next notify() or the timeout, whichever comes first."""
-        event = self._event
-        try:
-            await asyncio.wait_for(event.wait(), timeout)
-        except TimeoutError:
-            pass
-
-
-class TelegramEmulator:
+class TelegramEmulator(ReplyWaiting):
     """The Bot API on 127.0.0.1 (a free port), with emulated users and groups to talk to the bot.
 
     Point the bot at it with Application.builder().base_url(emulator.base_url).base_file_url(emulator.base_file_url).
+
+    Waiting for replies: when the bot runs in this process and reports each handled update (runner.serving with
+    emulator=...), collect_reply returns as soon as the bot has handled the update. Otherwise (a bot in another
+    process) it waits until the chat has been quiet for `settle` seconds.
     """
 
     def __init__(
@@ -73,9 +61,13 @@ class TelegramEmulator:
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._closing = False
-        self._new_updates = _Signal()
-        self._activity = _Signal()
+        self._new_updates = Signal()
+        self._activity = Signal()
         self._last_activity = 0.0
+        self.state.on_update = self._on_new_update
+        self.webhook = Webhook(self.state, self._on_webhook_change)
+        self.bot_attached = False
+        self._attached_from = 1  # the first update_id the attached bot will report on
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -95,6 +87,10 @@ class TelegramEmulator:
         """Answer the waiting getUpdates calls and stop serving."""
         self._closing = True
         self._new_updates.notify()
+        await self.webhook.close()
+        for record in self.state.polls.values():
+            if record.closer is not None:
+                record.closer.cancel()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -152,9 +148,28 @@ class TelegramEmulator:
         """The bot's messages in a chat as they are now (edits applied, deleted ones gone)."""
         return self.state.messages_in(chat_id)
 
-    def set_rate_limit(self, per_second: float | None, *, retry_after: int = 1) -> None:
-        """Refuse message-producing calls past `per_second` (all chats together) with 429 for `retry_after` s."""
-        self.state.flood.configure(per_second, retry_after)
+    @property
+    def paid(self) -> list[ApiCall]:
+        """The accepted calls sent with allow_paid_broadcast."""
+        return [call for call in self.calls if call.ok and call.paid]
+
+    def set_rate_limit(
+        self,
+        per_second: float | None,
+        *,
+        retry_after: int = 1,
+        paid_per_second: float = 1000,
+        group_per_minute: int | None = 20,
+    ) -> None:
+        """Answer 429 past Telegram's flood limits; per_second=None turns every limit off (the default).
+
+        Messages past `per_second` (all chats together) are refused for `retry_after` s. Messages sent with
+        allow_paid_broadcast count against `paid_per_second` instead. New messages to one group count against
+        `group_per_minute` too (Telegram allows about 20; None: no such limit), refused until one leaves the minute.
+        """
+        self.state.flood.configure(
+            per_second, retry_after, paid_per_second=paid_per_second, group_per_minute=group_per_minute
+        )
 
     # --- people --------------------------------------------------------------------------------
 
@@ -187,102 +202,36 @@ class TelegramEmulator:
         self.state.chats[user_id] = Chat(user_id, "private", user_json=user.json)
         return user
 
-    def group(self, chat_id: int, title: str) -> EmulatedGroup:
-        """A group chat with the bot in it (created on first use; group ids are negative)."""
+    def group(self, chat_id: int, title: str, members: Iterable[EmulatedUser] = ()) -> EmulatedGroup:
+        """A group chat with the bot in it (created on first use; group ids are negative).
+
+        Users join it with group.add(user), or by sending a message in it.
+        """
         if chat_id >= 0:
             raise ValueError(f"a group id is negative, not {chat_id}")
         self.state.chats.setdefault(chat_id, Chat(chat_id, "group", title=title))
-        return EmulatedGroup(self, chat_id, title)
+        group = EmulatedGroup(self, chat_id, title)
+        for member in members:
+            group.add(member)
+        return group
 
     # --- updates and waiting -------------------------------------------------------------------
 
     def inject_update(self, kind: str, payload: dict) -> int:
         """Queue an update of type `kind` (e.g. "message") for the bot; return its update_id."""
-        update_id = self.state.add_update(kind, payload)
+        return self.state.add_update(kind, payload)
+
+    def serves(self, base_url: str) -> bool:
+        """Whether a bot with this API address (base_url plus token) talks to this emulator."""
+        return self._port is not None and base_url.startswith(self.base_url)
+
+    def _on_new_update(self) -> None:
         self._new_updates.notify()
-        return update_id
+        self.webhook.wake()
 
-    async def collect_reply(
-        self,
-        update_id: int,
-        chat_id: int,
-        *,
-        query_id: str | None = None,
-        mark: int,
-        expect_reply: bool = True,
-        what: str = "update",
-    ) -> list[BotMessage]:
-        """Wait until the bot fetched the update and answered in the chat, then until it is quiet there.
-
-        `mark` is len(emulator.state.events) before the update was injected. Returns the bot's messages in
-        the chat sent or edited since then. Without expect_reply, only waits for the fetch and the quiet.
-        """
-        described = f"update {update_id} ({what})"
-        await self._until(
-            lambda: self._fetched(update_id),
-            lambda: f"the bot did not fetch {described} within {self.reply_timeout} s: is it polling?",
-        )
-        if update_id in self.state.dropped:
-            raise AssertionError(f"{described} was dropped: not in allowed_updates, or pending updates were dropped")
-
-        def concerns(event: Event) -> bool:
-            return event.chat_id == chat_id or (query_id is not None and event.query_id == query_id)
-
-        if expect_reply:
-            await self._until(
-                lambda: any(concerns(e) and e.kind != "action" for e in self.state.events[mark:]),
-                lambda: f"the bot did not answer {described} within {self.reply_timeout} s",
-            )
-        await self._quiet(lambda: max((e.time for e in self.state.events[mark:] if concerns(e)), default=0.0))
-        return self.state.changed_since(chat_id, mark)
-
-    async def wait_until_idle(self, settle: float | None = None) -> None:
-        """Wait until the bot has fetched every update and made no call (besides getUpdates) for `settle` s."""
-        await self._until(
-            lambda: all(self._fetched(u["update_id"]) for u in self.state.pending),
-            lambda: f"the bot did not fetch all updates within {self.reply_timeout} s: is it polling?",
-        )
-        await self._quiet(lambda: max(self._last_activity, self.state.last_fetch), settle)
-
-    async def wait_for_message(
-        self, chat_id: int, mark: int, predicate: Callable[[BotMessage], bool], timeout: float | None = None
-    ) -> BotMessage:
-        """The first bot message in the chat, sent or edited since event `mark`, that satisfies `predicate`."""
-        timeout = self.reply_timeout if timeout is None else timeout
-        deadline = time.monotonic() + timeout
-        while True:
-            changed = self.state.changed_since(chat_id, mark)
-            for message in changed:
-                if predicate(message):
-                    return message
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                seen = [m.plain[:60] for m in changed]
-                raise TimeoutError(f"no matching message in chat {chat_id} within {timeout} s; the bot sent: {seen}")
-            await self._activity.wait(remaining)
-
-    def _fetched(self, update_id: int) -> bool:
-        return update_id <= self.state.fetched_up_to or update_id in self.state.dropped
-
-    async def _until(self, condition: Callable[[], bool], failure: Callable[[], str]) -> None:
-        deadline = time.monotonic() + self.reply_timeout
-        while not condition():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError(failure())
-            await self._activity.wait(remaining)
-
-    async def _quiet(self, last_activity: Callable[[], float], settle: float | None = None) -> None:
-        """Wait until `settle` seconds (default: self.settle) passed without activity; at most reply_timeout."""
-        settle = self.settle if settle is None else settle
-        start = time.monotonic()
-        deadline = start + self.reply_timeout
-        while True:
-            now = time.monotonic()
-            remaining = max(start, last_activity()) + settle - now
-            if remaining <= 0 or now >= deadline:
-                return
-            await self._activity.wait(min(remaining, deadline - now))
+    def _on_webhook_change(self) -> None:
+        self._new_updates.notify()  # a waiting getUpdates now answers 409
+        self._activity.notify()  # a delivered update ends waits in collect_reply
 
     # --- HTTP ----------------------------------------------------------------------------------
 
@@ -291,38 +240,52 @@ class TelegramEmulator:
         spelled = request.match_info["method"]
         method = self._spec.method_name(spelled) or spelled
         raw: dict[str, Any] = {}
+        paid = False
         try:
-            raw = await self._read_params(request)
-            self._check_token(request.match_info["token"])
+            raw = await read_params(request)
+            check_token(request.match_info["token"], self.token)
             if self._spec.method_name(spelled) is None:
                 raise ApiError(404, "Not Found")
-            if method != "getUpdates" and method not in IMPLEMENTED:
+            if method not in SERVER_METHODS and method not in IMPLEMENTED:
                 raise bad_request(f"method not supported by the emulator: {method}")
+            if method == "sendPoll":
+                raw = normalize_legacy_poll(raw)
             raw = self._spec.validate(method, raw)
-            result = await self._get_updates(raw) if method == "getUpdates" else self._call(method, raw, arrived)
+            paid = method in MESSAGE_METHODS and raw.get("allow_paid_broadcast") is True
+            result = await self._serve(method, raw) if method in SERVER_METHODS else self._call(method, raw, arrived)
         except ApiError as error:
-            return self._refuse(method, raw, arrived, error)
+            return self._refuse(method, raw, arrived, error, paid)
         except Exception as exc:
             # A bug in the emulator must show up in `refused`, not pass for one of Telegram's answers.
             log.exception("the emulator failed on %s", method)
-            return self._refuse(method, raw, arrived, ApiError(500, f"Internal Server Error: emulator bug: {exc!r}"))
-        self.calls.append(ApiCall(method, raw, arrived))
+            bug = ApiError(500, f"Internal Server Error: emulator bug: {exc!r}")
+            return self._refuse(method, raw, arrived, bug, paid)
+        self.calls.append(ApiCall(method, raw, arrived, paid=paid))
         self._note_activity(method)
         return web.json_response({"ok": True, "result": result})
 
-    def _refuse(self, method: str, params: dict[str, Any], arrived: float, error: ApiError) -> web.Response:
-        body: dict[str, Any] = {"ok": False, "error_code": error.code, "description": error.description}
-        if error.retry_after is not None:
-            body["parameters"] = {"retry_after": error.retry_after}
-        self.calls.append(ApiCall(method, params, arrived, False, error.code, error.description))
+    def _refuse(self, method: str, params: dict[str, Any], arrived: float, error: ApiError, paid: bool) -> web.Response:
+        self.calls.append(ApiCall(method, params, arrived, False, error.code, error.description, paid=paid))
         chat_id, query_id = self._methods.concerned(method, params)
         self.state.record("refused", chat_id, query_id=query_id)
         self._note_activity(method)
-        return web.json_response(body, status=error.code)
+        return error_response(error)
+
+    async def _serve(self, method: str, params: dict[str, Any]) -> Any:
+        """The methods that belong to the server: getUpdates and the webhook's."""
+        if method == "getUpdates":
+            return await self._get_updates(params)
+        if method == "setWebhook":
+            return await self.webhook.set_webhook(params)
+        if method == "deleteWebhook":
+            return await self.webhook.delete_webhook(params)
+        return self.webhook.get_webhook_info(params)
 
     def _call(self, method: str, params: dict[str, Any], arrived: float) -> Any:
         if method in MESSAGE_METHODS:
-            wait = self.state.flood.check(arrived)
+            chat_id, _ = self._methods.concerned(method, params)
+            group_id = chat_id if method in NEW_MESSAGE_METHODS and chat_id is not None and chat_id < 0 else None
+            wait = self.state.flood.check(arrived, paid=params.get("allow_paid_broadcast") is True, group_id=group_id)
             if wait is not None:
                 raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
         return self._methods.handler(method)(params)
@@ -332,46 +295,18 @@ class TelegramEmulator:
             self._last_activity = time.monotonic()
         self._activity.notify()
 
-    def _check_token(self, token: str) -> None:
-        if token != self.token:
-            # Telegram: 401 for a token that looks right but is not, 404 for a malformed one.
-            raise ApiError(401, "Unauthorized") if _WELL_FORMED_TOKEN.fullmatch(token) else ApiError(404, "Not Found")
-
-    async def _read_params(self, request: web.Request) -> dict[str, Any]:
-        """Query string plus a JSON, urlencoded or multipart body; uploads become Upload objects."""
-        params: dict[str, Any] = dict(request.query)
-        if not request.body_exists:
-            return params
-        if request.content_type == "application/json":
-            try:
-                body = await request.json()
-            except ValueError:
-                raise bad_request("can't parse JSON encoded request parameters") from None
-            if not isinstance(body, dict):
-                raise bad_request("JSON object expected as request parameters")
-            params.update(body)
-            return params
-        uploads: dict[str, Upload] = {}
-        for key, value in (await request.post()).items():
-            if isinstance(value, web.FileField):
-                uploads[key] = Upload(value.filename, value.content_type, value.file.read())
-            else:
-                params[key] = value
-        for key, value in params.items():
-            if isinstance(value, str) and value.startswith("attach://") and value[len("attach://") :] in uploads:
-                params[key] = uploads[value[len("attach://") :]]
-        for key, upload in uploads.items():
-            params.setdefault(key, upload)
-        return params
-
     async def _get_updates(self, params: dict[str, Any]) -> list[dict]:
         """getUpdates: confirm by offset, then long-poll up to `timeout` seconds for updates."""
+        if self.webhook.active:
+            raise ApiError(409, WEBHOOK_CONFLICT)
         if "allowed_updates" in params:
             self.state.allowed_updates = frozenset(params["allowed_updates"]) or None
         self.state.confirm(params.get("offset"))
         limit = min(max(params.get("limit", 100), 1), 100)
         deadline = time.monotonic() + min(max(params.get("timeout", 0), 0), MAX_POLL_TIMEOUT)
         while True:
+            if self.webhook.active:  # set while this call waited
+                raise ApiError(409, WEBHOOK_CONFLICT)
             batch = self.state.take_updates(limit, time.monotonic())
             self._activity.notify()  # fetches and dropped updates end waits in collect_reply
             remaining = deadline - time.monotonic()
@@ -380,9 +315,11 @@ class TelegramEmulator:
             await self._new_updates.wait(remaining)
 
     async def _on_file(self, request: web.Request) -> web.Response:
-        if request.match_info["token"] != self.token:
-            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        try:
+            check_token(request.match_info["token"], self.token)
+        except ApiError as error:
+            return error_response(error)
         stored = self.state.files_by_path.get(request.match_info["path"])
         if stored is None:
-            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+            return error_response(ApiError(404, "Not Found"))
         return web.Response(body=stored.data, content_type=stored.mime_type or "application/octet-stream")

@@ -22,22 +22,26 @@ _BUTTON_URL = re.compile(r"(https?|tg)://\S+", re.IGNORECASE)
 
 def formatted(text: str, parse_mode: str | None, entities: list | None, *, caption: bool) -> tuple[str, list[dict]]:
     """Check a text or caption as Telegram does; return its visible text and entities."""
-    mode = (parse_mode or "").lower()
-    if mode == "html":
-        try:
-            visible, parsed = parse_html(text)
-        except HtmlError as error:
-            raise ApiError(400, str(error)) from None
-    elif mode in ("", "markdown", "markdownv2"):
-        # Markdown is not parsed: its markup counts as visible text here.
-        visible, parsed = text, list(entities or [])
-    else:
-        raise bad_request("unsupported parse_mode")
+    visible, parsed_entities = parsed(text, parse_mode, entities)
     if not caption and not visible.strip():
         raise bad_request("message text is empty")
     if len(visible) > (CAPTION_LIMIT if caption else TEXT_LIMIT):
         raise bad_request("message caption is too long" if caption else "message is too long")
-    return visible, parsed
+    return visible, parsed_entities
+
+
+def parsed(text: str, parse_mode: str | None, entities: list | None) -> tuple[str, list[dict]]:
+    """The visible text and entities of a formatted text; 400 for markup Telegram can't parse."""
+    mode = (parse_mode or "").lower()
+    if mode == "html":
+        try:
+            return parse_html(text)
+        except HtmlError as error:
+            raise ApiError(400, str(error)) from None
+    if mode in ("", "markdown", "markdownv2"):
+        # Markdown is not parsed: its markup counts as visible text here.
+        return text, list(entities or [])
+    raise bad_request("unsupported parse_mode")
 
 
 def caption_of(caption: str | None, parse_mode: str | None, entities: list | None) -> tuple[str, list[dict]]:

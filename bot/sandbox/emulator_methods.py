@@ -9,21 +9,22 @@ from typing import Any, Callable
 
 from bot.sandbox.emulator_checks import BUTTON_DECORATION, caption_of, checked_markup, formatted, refuse_unmodified
 from bot.sandbox.emulator_models import CAPTIONED, BotMessage, Chat, StoredFile, content_of, message_json
+from bot.sandbox.emulator_polls import PollMethods, register_poll
+from bot.sandbox.emulator_profile import ProfileMethods
 from bot.sandbox.emulator_spec import ApiError, ApiSpec, Upload, bad_request
 from bot.sandbox.emulator_state import TelegramState
 
-# API method -> name of the BotApiMethods method implementing it (getUpdates lives in the server: it waits).
+# API method -> name of the BotApiMethods method implementing it. getUpdates and the webhook methods live in the
+# server (emulator.py): they wait, or start and stop the delivery of updates.
 IMPLEMENTED = {
     "getMe": "get_me",
-    "deleteWebhook": "delete_webhook",
-    "getWebhookInfo": "get_webhook_info",
-    "setWebhook": "set_webhook",
     "logOut": "log_out",
     "close": "log_out",
     "sendMessage": "send_message",
     "sendPhoto": "send_photo",
     "sendDocument": "send_document",
     "sendPoll": "send_poll",
+    "stopPoll": "stop_poll",
     "sendChatAction": "send_chat_action",
     "copyMessage": "copy_message",
     "forwardMessage": "forward_message",
@@ -57,8 +58,11 @@ MESSAGE_METHODS = frozenset(
         "editMessageText",
         "editMessageCaption",
         "editMessageReplyMarkup",
+        "stopPoll",
     }
 )
+# Of those, the ones that put a new message in a chat (Telegram's per-group limit counts these).
+NEW_MESSAGE_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendPoll", "copyMessage", "forwardMessage"})
 CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -75,7 +79,6 @@ CHAT_ACTIONS = frozenset(
     }
 )
 CALLBACK_ANSWER_LIMIT = 200
-_COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 
 
 def forbidden_blocked() -> ApiError:
@@ -83,7 +86,7 @@ def forbidden_blocked() -> ApiError:
     return ApiError(403, "Forbidden: bot was blocked by the user")
 
 
-class BotApiMethods:
+class BotApiMethods(PollMethods, ProfileMethods):
     """Implements each supported method on the shared TelegramState; raises ApiError to refuse."""
 
     def __init__(self, state: TelegramState, spec: ApiSpec) -> None:
@@ -117,20 +120,6 @@ class BotApiMethods:
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
-
-    def delete_webhook(self, p: dict) -> bool:
-        """deleteWebhook: there never is one; may drop pending updates."""
-        if p.get("drop_pending_updates"):
-            self.state.drop_pending()
-        return True
-
-    def get_webhook_info(self, p: dict) -> dict:
-        """getWebhookInfo: no webhook, and how many updates wait."""
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self.state.pending)}
-
-    def set_webhook(self, p: dict) -> bool:
-        """setWebhook: refused, the emulator only serves getUpdates."""
-        raise bad_request("webhooks are not supported by the emulator")
 
     def log_out(self, p: dict) -> bool:
         """logOut and close."""
@@ -184,37 +173,6 @@ class BotApiMethods:
         message.document, message.filename = stored.data, stored.filename
         return self._json(message)
 
-    def send_poll(self, p: dict) -> dict:
-        """sendPoll."""
-        chat = self._writable_chat(p["chat_id"])
-        question = p["question"]
-        if not 1 <= len(question) <= 300:
-            raise bad_request("poll question length must not exceed 300")
-        options = p["options"]
-        if not 1 <= len(options) <= 12:
-            raise bad_request("poll must have from 1 to 12 options")
-        for option in options:
-            if not option["text"].strip():
-                raise bad_request("poll options must be non-empty")
-            if len(option["text"]) > 100:
-                raise bad_request("poll options length must not exceed 100")
-        markup = checked_markup(p.get("reply_markup"), self.button_actions)
-        reply_to = self._reply_to(chat, p.get("reply_parameters"))
-        poll = {
-            "id": f"{abs(chat.id)}{chat.next_message_id:06d}",
-            "question": question,
-            "options": [{"persistent_id": str(i), "text": o["text"], "voter_count": 0} for i, o in enumerate(options)],
-            "total_voter_count": 0,
-            "is_closed": bool(p.get("is_closed", False)),
-            "is_anonymous": bool(p.get("is_anonymous", True)),
-            "type": p.get("type", "regular"),
-            "allows_multiple_answers": bool(p.get("allows_multiple_answers", False)),
-            "allows_revoting": bool(p.get("allows_revoting", False)),
-            "members_only": bool(p.get("members_only", False)),
-        }
-        message = self._new_message(chat, "poll", question, None, [], markup, reply_to, media={"poll": poll})
-        return self._json(message)
-
     def send_chat_action(self, p: dict) -> bool:
         """sendChatAction."""
         chat = self._writable_chat(p["chat_id"])
@@ -260,6 +218,8 @@ class BotApiMethods:
         reply_to = self._reply_to(target, p.get("reply_parameters"))
         message = self._new_message(target, kind, text, parse_mode, list(entities), markup, reply_to, media=media)
         message.document, message.filename = document, filename
+        if how == "copy" and kind == "poll":
+            register_poll(self.state, message)
         return message
 
     # --- editing and deleting ------------------------------------------------------------------
@@ -336,84 +296,6 @@ class BotApiMethods:
             user.callback_answers.append(dict(p))
         self.state.record("answered", query.chat_id, query_id=query.id)
         return True
-
-    # --- commands, descriptions, menu button ---------------------------------------------------
-
-    def set_my_commands(self, p: dict) -> bool:
-        """setMyCommands: stored per (scope, language_code)."""
-        commands = p["commands"]
-        if len(commands) > 100:
-            raise bad_request("too many commands")
-        for command in commands:
-            if not _COMMAND.fullmatch(command["command"]):
-                raise bad_request("BOT_COMMAND_INVALID")
-            if not 1 <= len(command["description"]) <= 256:
-                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-        key = self._commands_key(p)
-        if commands:
-            self.state.commands[key] = [{"command": c["command"], "description": c["description"]} for c in commands]
-        else:
-            self.state.commands.pop(key, None)
-        return True
-
-    def get_my_commands(self, p: dict) -> list[dict]:
-        """getMyCommands."""
-        return list(self.state.commands.get(self._commands_key(p), []))
-
-    def delete_my_commands(self, p: dict) -> bool:
-        """deleteMyCommands."""
-        self.state.commands.pop(self._commands_key(p), None)
-        return True
-
-    def _commands_key(self, p: dict) -> tuple[str, str | None]:
-        """(scope type, language_code); scopes bound to a chat (and member) name them: "chat:-100"."""
-        scope = p.get("scope") or {"type": "default"}
-        name = scope["type"]
-        if "chat_id" in scope:
-            name += f":{self._chat(scope['chat_id']).id}"
-        if "user_id" in scope:
-            name += f":{scope['user_id']}"
-        return name, p.get("language_code") or None
-
-    def set_my_description(self, p: dict) -> bool:
-        """setMyDescription (0-512 characters; empty removes it)."""
-        text = p.get("description") or ""
-        return self._set_text(self.state.descriptions, text, p.get("language_code"), 512, "description")
-
-    def get_my_description(self, p: dict) -> dict:
-        """getMyDescription."""
-        return {"description": self.state.descriptions.get(p.get("language_code") or None, "")}
-
-    def set_my_short_description(self, p: dict) -> bool:
-        """setMyShortDescription (0-120 characters; empty removes it)."""
-        text = p.get("short_description") or ""
-        return self._set_text(self.state.short_descriptions, text, p.get("language_code"), 120, "short description")
-
-    def get_my_short_description(self, p: dict) -> dict:
-        """getMyShortDescription."""
-        return {"short_description": self.state.short_descriptions.get(p.get("language_code") or None, "")}
-
-    @staticmethod
-    def _set_text(store: dict, text: str, language_code: str | None, limit: int, what: str) -> bool:
-        if len(text) > limit:
-            raise bad_request(f"{what} is too long")
-        if text:
-            store[language_code or None] = text
-        else:
-            store.pop(language_code or None, None)
-        return True
-
-    def set_chat_menu_button(self, p: dict) -> bool:
-        """setChatMenuButton: for one private chat or (without chat_id) the default."""
-        chat_id = self._chat(p["chat_id"]).id if "chat_id" in p else None
-        self.state.menu_buttons[chat_id] = p.get("menu_button") or {"type": "default"}
-        return True
-
-    def get_chat_menu_button(self, p: dict) -> dict:
-        """getChatMenuButton."""
-        chat_id = self._chat(p["chat_id"]).id if "chat_id" in p else None
-        buttons = self.state.menu_buttons
-        return buttons.get(chat_id) or buttons.get(None) or {"type": "default"}
 
     # --- chats and files -----------------------------------------------------------------------
 

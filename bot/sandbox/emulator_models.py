@@ -23,6 +23,7 @@ class ApiCall:
     ok: bool = True
     error_code: int | None = None
     description: str | None = None
+    paid: bool = False  # sent with allow_paid_broadcast: counted against the paid rate
 
 
 @dataclass
@@ -99,6 +100,7 @@ class Chat:
     bot_messages: dict[int, BotMessage] = field(default_factory=dict)
     user_messages: dict[int, dict] = field(default_factory=dict)
     deleted_user_messages: set[int] = field(default_factory=set)
+    members: set[int] = field(default_factory=set)  # users in a group (a private chat has its one user)
 
     def take_message_id(self) -> int:
         """The next message id in this chat."""
@@ -146,6 +148,16 @@ class StoredFile:
             "file_size": len(self.data),
             "file_path": self.file_path,
         }
+
+
+@dataclass
+class PollRecord:
+    """A poll the bot sent; its Poll object lives in the message's media["poll"]."""
+
+    chat_id: int
+    message_id: int
+    votes: dict[int, list[int]] = field(default_factory=dict)  # user id -> chosen option ids
+    closer: Any = field(default=None, repr=False)  # the timer that closes it at the end of open_period
 
 
 @dataclass

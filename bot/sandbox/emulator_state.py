@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import copy
-import math
 import time
-from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from bot.sandbox.emulator_models import BotMessage, CallbackQuery, Chat, Event, StoredFile
+from bot.sandbox.emulator_flood import FloodControl
+from bot.sandbox.emulator_models import BotMessage, CallbackQuery, Chat, Event, PollRecord, StoredFile
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator_users import EmulatedUser
@@ -17,39 +16,6 @@ if TYPE_CHECKING:
 NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 _FILE_PREFIXES = {"photo": "AgACAgIAAxkBAA", "document": "BQACAgIAAxkBAA", "sticker": "CAACAgIAAxkBAA"}
 _FILE_FOLDERS = {"photo": ("photos", "jpg"), "document": ("documents", "bin"), "sticker": ("stickers", "webp")}
-
-
-class FloodControl:
-    """Telegram's flood limit: a sliding window over message-producing calls, then a penalty period."""
-
-    def __init__(self) -> None:
-        self.per_second: float | None = None
-        self.retry_after = 1
-        self._recent: deque[float] = deque()
-        self._blocked_until = 0.0
-
-    def configure(self, per_second: float | None, retry_after: int) -> None:
-        """Set the rate (None: unlimited) and the penalty; forget earlier calls."""
-        self.per_second = per_second
-        self.retry_after = retry_after
-        self._recent.clear()
-        self._blocked_until = 0.0
-
-    def check(self, now: float) -> int | None:
-        """Count one call; return the seconds to wait if it is over the limit (the call is then refused)."""
-        if self.per_second is None:
-            return None
-        if now < self._blocked_until:
-            return max(1, math.ceil(self._blocked_until - now))
-        # Below one call per second the window grows so that one call fits in it.
-        capacity, window = (int(self.per_second), 1.0) if self.per_second >= 1 else (1, 1.0 / self.per_second)
-        while self._recent and self._recent[0] <= now - window:
-            self._recent.popleft()
-        if len(self._recent) >= capacity:
-            self._blocked_until = now + self.retry_after
-            return self.retry_after
-        self._recent.append(now)
-        return None
 
 
 class TelegramState:
@@ -62,11 +28,15 @@ class TelegramState:
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.queries: dict[str, CallbackQuery] = {}
+        self.polls: dict[str, PollRecord] = {}
         self.pending: list[dict] = []  # updates not yet confirmed by an offset
         self.next_update_id = 1
         self.fetched_up_to = 0
         self.last_fetch = 0.0
         self.dropped: set[int] = set()
+        self.delivered: set[int] = set()  # updates a webhook accepted (delivery is not in update_id order)
+        self.handled: set[int] = set()  # updates the attached bot reported as handled
+        self.on_update: Callable[[], None] = lambda: None  # wakes getUpdates and the webhook delivery
         self.allowed_updates: frozenset[str] | None = None  # None: Telegram's default set
         self.events: list[Event] = []
         self.commands: dict[tuple[str, str | None], list[dict]] = {}
@@ -84,6 +54,7 @@ class TelegramState:
         update_id = self.next_update_id
         self.next_update_id += 1
         self.pending.append({"update_id": update_id, kind: payload})
+        self.on_update()
         return update_id
 
     def confirm(self, offset: int | None) -> None:
@@ -103,23 +74,35 @@ class TelegramState:
         self.fetched_up_to = max([self.fetched_up_to, *(u["update_id"] for u in self.pending)])
         self.pending = []
 
-    def take_updates(self, limit: int, now: float) -> list[dict]:
-        """The unconfirmed updates of allowed types (others are discarded, as Telegram never sends them)."""
+    def discard_unwanted(self) -> None:
+        """Drop pending updates of types the bot did not ask for in allowed_updates (Telegram never sends them)."""
         allowed = self.allowed_updates
         kept: list[dict] = []
         for update in self.pending:
             kind = update_kind(update)
             if (kind in NOT_BY_DEFAULT) if allowed is None else (kind not in allowed):
                 self.dropped.add(update["update_id"])
-                self.fetched_up_to = max(self.fetched_up_to, update["update_id"])
             else:
                 kept.append(update)
         self.pending = kept
-        batch = kept[:limit]
+
+    def take_updates(self, limit: int, now: float) -> list[dict]:
+        """The first `limit` unconfirmed updates of allowed types, for getUpdates."""
+        self.discard_unwanted()
+        batch = self.pending[:limit]
         if batch:
             self.fetched_up_to = max(self.fetched_up_to, batch[-1]["update_id"])
             self.last_fetch = now
         return batch
+
+    def mark_delivered(self, update_id: int) -> None:
+        """A webhook accepted the update: it is no longer pending."""
+        self.delivered.add(update_id)
+        self.pending = [u for u in self.pending if u["update_id"] != update_id]
+
+    def was_fetched(self, update_id: int) -> bool:
+        """The bot has got the update (by getUpdates or a webhook), or Telegram dropped it."""
+        return update_id <= self.fetched_up_to or update_id in self.dropped or update_id in self.delivered
 
     # --- chats and messages --------------------------------------------------------------------
 

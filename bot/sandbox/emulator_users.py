@@ -5,9 +5,10 @@ from __future__ import annotations
 import mimetypes
 import re
 import time
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from bot.sandbox.emulator_models import BotMessage, Chat, message_json, user_json
+from bot.sandbox.emulator_polls import cast_vote, option_index
 
 if TYPE_CHECKING:
     from bot.sandbox.emulator import TelegramEmulator
@@ -51,6 +52,15 @@ class EmulatedGroup(_ChatView):
         self.emulator = emulator
         self.id = chat_id
         self.title = title
+
+    @property
+    def members(self) -> set[int]:
+        """The ids of the users in the group."""
+        return set(self.emulator.state.chats[self.id].members)
+
+    def add(self, user: EmulatedUser) -> None:
+        """The user joins the group (no update: the bot is not an administrator, so Telegram tells it nothing)."""
+        self.emulator.state.chats[self.id].members.add(user.id)
 
 
 class EmulatedUser(_ChatView):
@@ -183,6 +193,7 @@ class EmulatedUser(_ChatView):
         self, content: dict, group: EmulatedGroup | None, wait: bool, expect_reply: bool, what: str
     ) -> list[BotMessage]:
         chat = self._chat(group)
+        chat.members.add(self.id)  # writing in a group means being in it
         message = {
             "message_id": chat.take_message_id(),
             "from": self.json,
@@ -267,6 +278,59 @@ class EmulatedUser(_ChatView):
         }
         what = f"press of {button.get('text')!r} by user {self.id}"
         return await self._act("callback_query", payload, chat.id, wait, expect_reply, what, query_id=query.id)
+
+    # --- polls ---------------------------------------------------------------------------------
+
+    async def vote(
+        self,
+        message: BotMessage | None,
+        option: int | str | Sequence[int | str],
+        *,
+        chat: EmulatedGroup | None = None,
+        wait: bool = True,
+        expect_reply: bool = True,
+    ) -> list[BotMessage]:
+        """Answer the poll in `message` (None: the newest poll in the chat) by option index or text, or several.
+
+        The bot gets a poll_answer update (non-anonymous polls) and the poll's new state. AssertionError for
+        what the Telegram app would not allow: a poll in a chat the user is not in, a closed poll, a second
+        answer to a quiz, options that are not there.
+        """
+        poll_message = self._find_poll(message, chat)
+        options = [option] if isinstance(option, (int, str)) else list(option)
+        option_ids = [option_index(poll_message, o) for o in options]
+        if not option_ids:
+            raise AssertionError("choose at least one option; retract_vote() takes an answer back")
+        return await self._answer_poll(poll_message, option_ids, wait, expect_reply)
+
+    async def retract_vote(
+        self, message: BotMessage | None = None, *, chat: EmulatedGroup | None = None, wait: bool = True
+    ) -> list[BotMessage]:
+        """Take back this user's answer to a poll that allows changing it."""
+        return await self._answer_poll(self._find_poll(message, chat), [], wait, False)
+
+    def _find_poll(self, message: BotMessage | None, group: EmulatedGroup | None) -> BotMessage:
+        if message is not None:
+            return message
+        chat = self._chat(group)
+        polls = [m for _, m in sorted(chat.bot_messages.items(), reverse=True) if m.kind == "poll" and not m.deleted]
+        if not polls:
+            raise AssertionError(f"there is no poll in chat {chat.id}")
+        return polls[0]
+
+    async def _answer_poll(
+        self, message: BotMessage, option_ids: list[int], wait: bool, expect_reply: bool
+    ) -> list[BotMessage]:
+        state = self.emulator.state
+        mark = len(state.events)
+        update_ids = cast_vote(state, self.json, message, option_ids)
+        self._mark = mark
+        if not wait:
+            return []
+        what = f"answer {option_ids} to poll {message.media['poll']['question'][:40]!r} by user {self.id}"
+        return await self.emulator.collect_reply(
+            update_ids, message.chat_id, mark=mark, expect_reply=expect_reply, what=what
+        )
 
     # --- blocking ------------------------------------------------------------------------------
 
