@@ -1,10 +1,14 @@
-"""Measure the knowledge engine on the dev evaluation set (bench/eval/*.yaml).
+"""Measure the knowledge engine against plain BM25 on the tuning part (bench/eval/*.yaml) and the
+held-out part (bench/eval/heldout/), and on the safety sets (bench/eval/safety/ and the tuning
+examples in bench/eval/safety_tuning.yaml).
 
-    .venv/bin/python bench/eval.py [--failures] [--content DIR] [--eval DIR]
+    .venv/bin/python bench/eval.py [--failures] [--lingua] [--content DIR] [--eval DIR]
 
-Prints per language: top-1 (answered with the expected entry) and top-3 (expected entry among
-the first three search results) accuracy on in-scope questions, the share of out-of-scope
-questions declined (no knowledge answer), and the action phrases recognised. Always exits 0.
+Per language: top-1 (answered with an expected entry) and declined (out-of-scope questions not
+answered) for the engine and for plain BM25 (which never declines), the reply language on the
+held-out part when the user's chosen language is another one, and the safety sets. --failures
+lists the tuning part's failures only: held-out items are never shown. --lingua also reports how
+lingua-language-detector (kk/ru/en only) names the languages, if it is installed. Always exits 0.
 """
 
 from __future__ import annotations
@@ -20,52 +24,87 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
+from bench.baseline import PlainBM25  # noqa: E402
+from bench.eval_safety import evaluate_safety  # noqa: E402
 from bot.knowledge.answer import answer_question  # noqa: E402
 from bot.knowledge.loader import read_content  # noqa: E402
 from bot.knowledge.model import LANGS  # noqa: E402
 from bot.knowledge.search import SearchIndex  # noqa: E402
 
+# The user's chosen language when measuring the reply language: always another one.
+OTHER_LANGUAGE = {"kk": "ru", "ru": "kk", "en": "ru"}
 
-def evaluate(content_dir: Path, eval_dir: Path) -> dict[str, Any]:
-    """Run every eval question and action phrase; return the figures per language and the failures."""
+
+def evaluate(content_dir: Path, eval_dir: Path, lingua: bool = False) -> dict[str, Any]:
+    """Run every eval item; return the figures per part and language, and the tuning failures."""
     kb, problems = read_content(Path(content_dir))
     if kb is None:
         raise ValueError("content cannot be loaded:\n" + "\n".join(problems))
     index = SearchIndex.build(kb)
-    report: dict[str, Any] = {"languages": {}, "failures": [], "missing_entries": set()}
-    for lang in LANGS:
-        path = Path(eval_dir) / f"{lang}.yaml"
-        if not path.is_file():
-            continue
-        items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
-        figures = {"in_scope": 0, "top1": 0, "top3": 0, "out_of_scope": 0, "declined": 0, "skipped": 0}
-        for item in items:
-            question, expect = str(item["q"]), item.get("expect")
-            result = answer_question(index, kb, question, lang)
-            if expect is None:
-                figures["out_of_scope"] += 1
-                if result.kind != "answer":
-                    figures["declined"] += 1
-                else:
-                    report["failures"].append(_failure(lang, question, None, result))
-                continue
-            accepted = {expect, *(item.get("accept") or [])}
-            report["missing_entries"].update(a for a in accepted if a not in kb.entries)
-            if not accepted & set(kb.entries):
-                figures["skipped"] += 1  # its entry is not written yet
-                continue
-            figures["in_scope"] += 1
-            if result.kind == "answer" and result.entry_id in accepted:
-                figures["top1"] += 1
-            else:
-                report["failures"].append(_failure(lang, question, expect, result))
-            hits = index.search(question, lang, limit=3)
-            if accepted & {hit.entry_id for hit in hits}:
-                figures["top3"] += 1
-        report["languages"][lang] = figures
-    _evaluate_actions(index, kb, Path(eval_dir) / "actions.yaml", report)
+    baseline = PlainBM25(kb)
+    detector = _lingua() if lingua else None
+    eval_dir = Path(eval_dir)
+    report: dict[str, Any] = {"tuning": {}, "heldout": {}, "failures": [], "missing_entries": set()}
+    for part, folder in (("tuning", eval_dir), ("heldout", eval_dir / "heldout")):
+        for lang in LANGS:
+            path = folder / f"{lang}.yaml"
+            if path.is_file():
+                items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+                failures = report["failures"] if part == "tuning" else None
+                report[part][lang] = _questions(index, kb, baseline, detector, items, lang, failures, report["missing_entries"])
+    _evaluate_actions(index, kb, eval_dir / "actions.yaml", report)
+    report["safety"] = evaluate_safety(index, kb, eval_dir / "safety")
+    report["safety_tuning"] = evaluate_safety(index, kb, eval_dir, single_file="safety_tuning.yaml", failures=report["failures"])
     report["missing_entries"] = sorted(report["missing_entries"])
     return report
+
+
+def _questions(index, kb, baseline, detector, items, lang, failures, missing) -> dict[str, int]:
+    figures = dict.fromkeys(
+        ("in_scope", "top1", "search_top1", "bm25_top1", "out_of_scope", "declined", "out_of_scope_kind", "skipped", "items",
+         "reply_lang", "rules_lang", "lingua_lang"),
+        0,
+    )
+    for item in items:
+        question, expect = str(item["q"]), item.get("expect")
+        result = answer_question(index, kb, question, lang)
+        figures["items"] += 1
+        figures["reply_lang"] += answer_question(index, kb, question, OTHER_LANGUAGE[lang]).lang == lang
+        figures["rules_lang"] += index.language_of(index.tokens(question), question) == lang
+        if detector is not None:
+            figures["lingua_lang"] += detector(question) == lang
+        if expect is None:
+            figures["out_of_scope"] += 1
+            figures["declined"] += result.kind != "answer"
+            figures["out_of_scope_kind"] += result.kind == "out_of_scope"
+            if result.kind == "answer" and failures is not None:
+                failures.append(_failure(lang, question, None, result))
+            continue
+        accepted = {expect, *(item.get("accept") or [])}
+        missing.update(a for a in accepted if a not in kb.entries)
+        if not accepted & set(kb.entries):
+            figures["skipped"] += 1  # its entry is not written yet
+            continue
+        figures["in_scope"] += 1
+        figures["bm25_top1"] += baseline.top(question) in accepted
+        hits = index.search(question, lang, limit=1)
+        figures["search_top1"] += bool(hits) and hits[0].entry_id in accepted
+        if result.kind == "answer" and result.entry_id in accepted:
+            figures["top1"] += 1
+        elif failures is not None:
+            failures.append(_failure(lang, question, expect, result))
+    return figures
+
+
+def _lingua():
+    """A function naming a text's language with lingua (kk/ru/en only), or None if not installed."""
+    try:
+        from lingua import Language, LanguageDetectorBuilder
+    except ImportError:
+        return None
+    detector = LanguageDetectorBuilder.from_languages(Language.KAZAKH, Language.RUSSIAN, Language.ENGLISH).build()
+    codes = {Language.KAZAKH: "kk", Language.RUSSIAN: "ru", Language.ENGLISH: "en"}
+    return lambda text: codes.get(detector.detect_language_of(text))
 
 
 def _evaluate_actions(index: SearchIndex, kb, path: Path, report: dict[str, Any]) -> None:
@@ -73,70 +112,92 @@ def _evaluate_actions(index: SearchIndex, kb, path: Path, report: dict[str, Any]
         return
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     for lang, per_action in data.items():
-        figures = report["languages"].setdefault(lang, {})
+        figures = report["tuning"].setdefault(lang, {})
         for key in ("actions", "actions_total", "not_actions", "not_actions_total"):
             figures.setdefault(key, 0)
         for action, phrases in (per_action or {}).items():
-            if action == "not_actions":
-                # Knowledge questions using action words: must be answered, not taken as actions.
-                for item in phrases or []:
-                    result = answer_question(index, kb, str(item["q"]), lang)
+            for item in phrases or []:
+                question = str(item["q"] if isinstance(item, dict) else item)
+                result = answer_question(index, kb, question, lang)
+                if action == "not_actions":  # knowledge questions using action words: answered, not acted on
                     figures["not_actions_total"] += 1
-                    if result.kind == "answer" and result.entry_id in {item["expect"], *(item.get("accept") or [])}:
-                        figures["not_actions"] += 1
-                    else:
-                        report["failures"].append(_failure(lang, str(item["q"]), item["expect"], result))
-                continue
-            for phrase in phrases or []:
-                result = answer_question(index, kb, str(phrase), lang)
-                figures["actions_total"] += 1
-                if result.kind == "action" and result.action == action:
-                    figures["actions"] += 1
+                    ok = result.kind == "answer" and result.entry_id in {item["expect"], *(item.get("accept") or [])}
+                    figures["not_actions"] += ok
+                    expect = item["expect"]
                 else:
-                    report["failures"].append(_failure(lang, str(phrase), f"action:{action}", result))
+                    figures["actions_total"] += 1
+                    ok = result.kind == "action" and result.action == action
+                    figures["actions"] += ok
+                    expect = f"action:{action}"
+                if not ok:
+                    report["failures"].append(_failure(lang, question, expect, result))
 
 
 def _failure(lang: str, question: str, expect: str | None, result) -> dict[str, Any]:
-    got = result.entry_id if result.kind == "answer" else result.action
-    if result.kind == "did_you_mean":
-        got = ",".join(s["entry_id"] for s in result.suggestions)
+    got = result.entry_id if result.kind == "answer" else result.action or ",".join(result.suggestions)
     return {"lang": lang, "q": question, "expect": expect, "kind": result.kind, "got": got, "score": result.score}
 
 
-def _share(part: int, whole: int) -> str:
+def share(part: int, whole: int) -> str:
+    """"part/whole = NN.N%", or n/a."""
     return f"{part}/{whole} = {100 * part / whole:5.1f}%" if whole else "n/a"
 
 
+def _print_questions(report: dict[str, Any], lingua: bool) -> None:
+    print(f"{'part':8} {'lang':4}  {'engine top-1':20}  {'search top-1':20}  {'plain BM25 top-1':20}  {'BM25 errors removed':20}  "
+          f"{'out of scope declined':22}  {'reply language':20}  {'rules name it':20}" + ("  lingua names it" if lingua else ""))
+    for part in ("tuning", "heldout"):
+        for lang, f in report[part].items():
+            if not f.get("items"):
+                continue
+            bm25_errors = f["in_scope"] - f["bm25_top1"]
+            engine_errors = f["in_scope"] - f["top1"]
+            removed = share(bm25_errors - engine_errors, bm25_errors) if bm25_errors else "n/a"
+            print(
+                f"{part:8} {lang:4}  {share(f['top1'], f['in_scope']):20}  {share(f['search_top1'], f['in_scope']):20}  "
+                f"{share(f['bm25_top1'], f['in_scope']):20}  "
+                f"{removed:20}  {share(f['declined'], f['out_of_scope']):22}  {share(f['reply_lang'], f['items']):20}  "
+                f"{share(f['rules_lang'], f['items']):20}" + (f"  {share(f['lingua_lang'], f['items'])}" if lingua else "")
+            )
+    for lang, f in report["tuning"].items():
+        if f.get("actions_total"):
+            print(f"actions  {lang:4}  recognised {share(f['actions'], f['actions_total'])}, "
+                  f"knowledge questions with action words answered {share(f['not_actions'], f['not_actions_total'])}")
+
+
+def _print_safety(label: str, safety: dict[str, dict[str, list[int]]]) -> None:
+    names = {
+        "distress": "distress routed", "helpwords": "help-word questions NOT routed",
+        "helpwords_answered": "help-word questions answered right", "contentfree": "content-free NOT answered",
+        "contentfree_kind": "content-free recognised", "switch": "switch requests recognised",
+    }
+    for key, name in names.items():
+        if key in safety:
+            cells = "  ".join(f"{lang} {share(*safety[key][lang])}" for lang in LANGS if lang in safety[key])
+            print(f"{label:14} {name:36} {cells}")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print the figures (and the failures with --failures)."""
+    """Print the figures (and the tuning part's failures with --failures)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", type=Path, default=PROJECT / "content")
     parser.add_argument("--eval", type=Path, default=PROJECT / "bench" / "eval")
-    parser.add_argument("--failures", action="store_true", help="list every failure")
+    parser.add_argument("--failures", action="store_true", help="list the tuning part's failures (never held-out ones)")
+    parser.add_argument("--lingua", action="store_true", help="also measure lingua-language-detector, if installed")
     args = parser.parse_args(argv)
     try:
-        report = evaluate(args.content, args.eval)
+        report = evaluate(args.content, args.eval, lingua=args.lingua)
     except (OSError, ValueError, KeyError) as exc:
         print(f"cannot evaluate: {exc}")
         return 0
-    print(
-        f"{'lang':4}  {'top-1 (answered right)':24}  {'top-3 (search)':22}  {'out of scope declined':22}  "
-        f"{'actions recognised':22}  not-actions answered"
-    )
-    for lang, f in report["languages"].items():
-        print(
-            f"{lang:4}  {_share(f.get('top1', 0), f.get('in_scope', 0)):24}  {_share(f.get('top3', 0), f.get('in_scope', 0)):22}  "
-            f"{_share(f.get('declined', 0), f.get('out_of_scope', 0)):22}  {_share(f.get('actions', 0), f.get('actions_total', 0)):22}  "
-            f"{_share(f.get('not_actions', 0), f.get('not_actions_total', 0))}"
-        )
+    _print_questions(report, args.lingua)
+    print()
+    _print_safety("held-out", report["safety"])
+    _print_safety("tuning", report["safety_tuning"])
     if report["missing_entries"]:
-        skipped = sum(f.get("skipped", 0) for f in report["languages"].values())
-        print(
-            f"{skipped} in-scope questions skipped: their entries are not in the content yet "
-            f"({len(report['missing_entries'])} missing ids)"
-        )
+        print(f"{len(report['missing_entries'])} expected entries are not in the content yet")
     if args.failures:
-        print("\nfailures:")
+        print("\ntuning failures (held-out failures are never shown: they must not steer the tuning):")
         for failure in report["failures"]:
             print(
                 f"  [{failure['lang']}] {failure['q']!r}: expected {failure['expect']}, got {failure['kind']} "

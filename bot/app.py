@@ -1,13 +1,14 @@
-"""Build the Application: services, every handler in one ordered place, start and stop."""
+"""Build the Application: every handler in one ordered table, and the services' start and stop."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     Application,
+    BaseHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -19,17 +20,15 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.config import LANGUAGES, Settings, require_token
+from bot.content import load_or_raise
 from bot.context import BotContext, BotData, UserData
+from bot.delivery.budget import SendBudget
+from bot.delivery.quiet_edits import QuietEditsRequest
+from bot.delivery.throttle import BudgetedRateLimiter
 from bot.flood import FloodGuard
-from bot.handlers import knowledge, staff, start, system, volunteer
-from bot.handlers import news as news_handlers
-from bot.i18n import Texts
-from bot.library import Library
-from bot.news.service import make_rate_limiter, open_news
+from bot.handlers import announce, applicant, applications, knowledge, news, staff, start, system, volunteer
+from bot.services import Services
 from bot.update_processor import PerUserUpdateProcessor
-from storage.db import Database
-from storage.question_log import QuestionLog
-from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
 
@@ -37,104 +36,150 @@ log = logging.getLogger(__name__)
 MENU_COMMANDS = ("start", "menu", "volunteer", "subscribe", "news", "myapplication", "language", "help", "unsubscribe", "forget_me")
 # Shown, after those, only in the chats of ADMIN_IDS.
 STAFF_COMMANDS = ("announce", "broadcasts", "applications", "export", "reload", "unanswered", "feedback")
+# The updates the bot asks Telegram for.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "poll_answer", "poll"]
+
 # Handler groups run in ascending order; in each group only the first matching handler runs.
-# The gaps leave room for checks added between them.
-FLOOD_GROUP = -20  # a flooding user's updates stop here, before any database work
-USERS_GROUP = -10  # remember the user and load their language for everything after
+FLOOD_GROUP = -20  # a flooding person's updates stop here, before any database work
+PEOPLE_GROUP = -15  # remember the person and load their language for everything after
+BUTTON_GROUP = -10  # every button's data is parsed (and forged or stale data answered) before any handler
 STAFF_INPUT_GROUP = -6  # an announcement being written takes the staff member's text first
 FORM_GROUP = -5  # a volunteer form in progress takes the applicant's answers before Q&A (group 0)
 
 
 def build_application(settings: Settings, *, flood_guard: FloodGuard | None = None) -> Application:
     """Create the bot's Application for these settings (nothing is opened until it starts)."""
+    budget = SendBudget(settings.broadcast_rate, settings.paid_broadcast_rate)
     application = (
         Application.builder()
         .token(require_token(settings))
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_api_file_url)
+        .request(QuietEditsRequest(connection_pool_size=256))
         .context_types(ContextTypes(context=BotContext, bot_data=BotData, user_data=UserData))
         .concurrent_updates(PerUserUpdateProcessor())
-        # AIORateLimiter(max_retries=3) for every call, sharing one budget with the broadcast worker,
-        # whose own sends bypass it (see bot/news/throttle.py for why).
-        .rate_limiter(make_rate_limiter(settings.broadcast_rate))
+        # One send budget for everything: answers to people first, broadcasts in what is left.
+        .rate_limiter(BudgetedRateLimiter(budget))
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
-    application.bot_data.settings = settings
-    # Read now, not in post_init, so a broken text file stops the start with one clear line.
-    application.bot_data.texts = Texts.load(settings.content_dir / "ui", settings.default_language)
-    application.bot_data.library = Library.load(settings.content_dir)
-    register_handlers(application, flood_guard or FloodGuard())
+    data: BotData = application.bot_data
+    data.settings = settings
+    data.budget = budget
+    # Read now, not in post_init, so broken content stops the start with one clear message.
+    data.content = load_or_raise(settings.content_dir, settings.default_language)
+    for group, handler in handlers(settings, flood_guard or FloodGuard()):
+        application.add_handler(handler, group=group)
+    application.add_error_handler(system.handle_error)
     return application
 
 
-def register_handlers(application: Application, flood_guard: FloodGuard) -> None:
-    """Register every handler; lower groups run first."""
-    application.add_handler(TypeHandler(Update, system.make_flood_check(flood_guard)), group=FLOOD_GROUP)
-    application.add_handler(TypeHandler(Update, system.remember_user), group=USERS_GROUP)
-
-    application.add_handler(CommandHandler("start", start.start))
-    application.add_handler(CommandHandler("menu", start.show_menu))
-    application.add_handler(CommandHandler("language", start.ask_language))
-    application.add_handler(CommandHandler("help", start.show_help))
-    application.add_handler(CallbackQueryHandler(start.choose_language, pattern=callbacks.pattern(callbacks.LANGUAGE)))
-    application.add_handler(CommandHandler("reload", staff.reload_content))
-    application.add_handler(CommandHandler("unanswered", staff.show_unanswered))
-    application.add_handler(CommandHandler("feedback", staff.show_feedback))
-    application.add_handler(CallbackQueryHandler(knowledge.open_section, pattern=callbacks.pattern(callbacks.MENU)))
-    application.add_handler(CallbackQueryHandler(knowledge.show_entry, pattern=callbacks.pattern(callbacks.ENTRY)))
-    application.add_handler(CallbackQueryHandler(knowledge.show_related, pattern=callbacks.pattern(callbacks.RELATED)))
-    application.add_handler(CallbackQueryHandler(knowledge.record_vote, pattern=callbacks.pattern(callbacks.FEEDBACK)))
-    application.add_handler(ChatMemberHandler(system.track_membership, ChatMemberHandler.MY_CHAT_MEMBER))
-    volunteer.register(application, form_group=FORM_GROUP)
-    news_handlers.register(application, staff_input_group=STAFF_INPUT_GROUP)
-    # Last: anything not handled above. Commands first, so "/xyz" is not taken for a question.
-    # Edits of old messages are ignored: answering them again would only confuse.
+def handlers(settings: Settings, flood_guard: FloodGuard) -> list[tuple[int, BaseHandler]]:
+    """Every handler of the bot with its group, in the order they are tried."""
+    private = filters.ChatType.PRIVATE
     new_message = filters.UpdateType.MESSAGE
-    application.add_handler(MessageHandler(new_message & filters.COMMAND, start.unknown_command))
-    application.add_handler(MessageHandler(new_message & filters.TEXT, knowledge.answer_text))
-    application.add_handler(MessageHandler(new_message & ~filters.StatusUpdate.ALL, start.answer_not_text))
+    admins = filters.User(user_id=settings.admin_ids, allow_empty=False)
+    staff_content = admins & private & new_message & (filters.TEXT | filters.PHOTO) & ~filters.COMMAND
+    person = private & new_message & ~filters.StatusUpdate.ALL
 
-    application.add_error_handler(system.handle_error)
+    def command(name, callback, *, anywhere: bool = False) -> tuple[int, BaseHandler]:
+        # Public commands only in private chats: in a group the bot answers nothing it was not asked as staff.
+        return 0, CommandHandler(name, callback, filters=None if anywhere else private)
+
+    def button(prefix, callback, *, exactly: str | None = None) -> tuple[int, BaseHandler]:
+        return 0, CallbackQueryHandler(callback, pattern=f"^{exactly}$" if exactly else callbacks.pattern(prefix))
+
+    return [
+        (FLOOD_GROUP, TypeHandler(Update, system.make_flood_check(flood_guard))),
+        (PEOPLE_GROUP, TypeHandler(Update, system.remember_user)),
+        (BUTTON_GROUP, CallbackQueryHandler(system.parse_button)),
+        (STAFF_INPUT_GROUP, MessageHandler(staff_content, announce.take_input)),
+        (FORM_GROUP, MessageHandler(person, volunteer.take_answer)),
+        # The first conversation.
+        command("start", start.start),
+        command("menu", start.show_menu),
+        command("language", start.ask_language),
+        command("help", start.show_help),
+        button(callbacks.LANGUAGE, start.choose_language),
+        # Sections with their own handlers come before the menu's general section handler.
+        button(callbacks.MENU, news.open_section, exactly="menu:news"),
+        button(callbacks.MENU, knowledge.open_section),
+        button(callbacks.ENTRY, knowledge.show_entry),
+        button(callbacks.RELATED, knowledge.show_related),
+        button(callbacks.FEEDBACK, knowledge.record_vote),
+        # News.
+        command("subscribe", news.subscribe),
+        command("unsubscribe", news.unsubscribe_all),
+        command("news", news.latest),
+        button(callbacks.NEWS, news.on_button),
+        # Volunteering: the form, the applicant's own controls.
+        command("volunteer", volunteer.start_form),
+        command("cancel", volunteer.cancel),
+        button(callbacks.VOLUNTEER, volunteer.press),
+        command("myapplication", applicant.my_application),
+        command("forget_me", applicant.forget_me),
+        button(callbacks.MY_APPLICATION, applicant.on_button),
+        button(callbacks.FORGET, applicant.forget_button),
+        # Staff (the handlers check who is asking; they work in the staff group too).
+        command("announce", announce.start_draft, anywhere=True),
+        command("broadcasts", announce.list_broadcasts, anywhere=True),
+        button(callbacks.DRAFT, announce.on_draft_button),
+        button(callbacks.BROADCAST, announce.on_broadcast_button),
+        command("applications", applications.list_applications, anywhere=True),
+        command("export", applications.export_file, anywhere=True),
+        button(callbacks.APPLICATION_STATUS, applications.decide),
+        button(callbacks.APPLICATION_LIST, applications.filter_applications),
+        command("reload", staff.reload_content, anywhere=True),
+        command("unanswered", staff.show_unanswered, anywhere=True),
+        command("feedback", staff.show_feedback, anywhere=True),
+        button(callbacks.TEACH, staff.teach),
+        (0, ChatMemberHandler(system.track_membership, ChatMemberHandler.MY_CHAT_MEMBER)),
+        # Last: what nothing above took. Commands first, so "/xyz" is not taken for a question;
+        # edits of old messages are ignored: answering them again would only confuse.
+        (0, MessageHandler(private & new_message & filters.COMMAND, start.unknown_command)),
+        (0, MessageHandler(private & new_message & filters.TEXT, knowledge.answer_text)),
+        (0, MessageHandler(person, start.answer_not_text)),
+        (0, CallbackQueryHandler(system.stale_button)),
+    ]
 
 
 async def _post_init(application: Application) -> None:
-    """Open the database and register the commands."""
+    """Open the database and the services, and register the commands."""
     data: BotData = application.bot_data
-    settings = data.settings
-    data.db = await Database.open(settings.database_path)
-    data.users = UserRepository(data.db)
-    data.question_log = QuestionLog(data.db)
-    volunteer.open_services(data)
-    data.news = open_news(application)
+    data.services = await Services.open(data.settings, data.content, application.bot, data.budget)
     await register_commands(application)
-    log.info("bot ready: database %s, content %s", settings.database_path, settings.content_dir)
+    log.info("bot ready: database %s, content %s", data.settings.database_path, data.settings.content_dir)
+
+
+async def _post_stop(application: Application) -> None:
+    """Stop the workers while the bot can still send: nothing in flight is lost or sent twice."""
+    if application.bot_data.services is not None:
+        await application.bot_data.services.stop_workers()
 
 
 async def _post_shutdown(application: Application) -> None:
     """Close the database."""
     data: BotData = application.bot_data
-    if data.news is not None:  # before the database: the sends in flight still write their results
-        await data.news.close()
-    if data.db is not None:
-        await data.db.close()
-        data.db = None
+    if data.services is not None:
+        await data.services.close()
+        data.services = None
 
 
 async def register_commands(application: Application) -> None:
     """Tell Telegram the command list in each language; staff also see the staff commands."""
-    texts: Texts = application.bot_data.texts
-    settings: Settings = application.bot_data.settings
+    data: BotData = application.bot_data
+    texts, settings = data.services.content.texts, data.settings
     unreachable: set[int] = set()
     for lang in (*LANGUAGES, None):
         text_lang = lang or settings.default_language
         public = [BotCommand(name, texts.get(text_lang, f"commands.{name}")) for name in MENU_COMMANDS]
         await application.bot.set_my_commands(public, language_code=lang)
-        staff = public + [BotCommand(name, texts.get(text_lang, f"commands.{name}")) for name in STAFF_COMMANDS]
+        staff_commands = public + [BotCommand(name, texts.get(text_lang, f"commands.{name}")) for name in STAFF_COMMANDS]
         for admin_id in settings.admin_ids - unreachable:
             try:
-                await application.bot.set_my_commands(staff, scope=BotCommandScopeChat(admin_id), language_code=lang)
-            except BadRequest as exc:  # e.g. this admin has never opened a chat with the bot
+                await application.bot.set_my_commands(staff_commands, scope=BotCommandScopeChat(admin_id), language_code=lang)
+            except (BadRequest, Forbidden) as exc:  # e.g. this admin has never opened a chat with the bot
                 log.info("staff commands not set for %s: %s", admin_id, exc.message)
                 unreachable.add(admin_id)

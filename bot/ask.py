@@ -4,31 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.handlers.knowledge import render_entry
 from bot.i18n import Texts
 from bot.library import Library
+from bot.views.knowledge import render_entry
 
 # The UI text the chat shows for each kind of reply that is not an entry.
-_REPLY_TEXT = {"did_you_mean": "answer.did_you_mean", "unknown": "answer.unknown", "greeting": "answer.greeting", "thanks": "answer.thanks"}
+_REPLY_TEXT = {
+    "did_you_mean": "answer.did_you_mean", "unknown": "answer.unknown", "greeting": "answer.greeting",
+    "thanks": "answer.thanks", "content_free": "answer.tell_more", "out_of_scope": "answer.out_of_scope",
+    "language": "language.changed",
+}
 
 
 def ask(library: Library, texts: Texts, question: str, lang: str) -> dict[str, Any]:
     """Answer one question exactly as the chat would, in the design's JSON shape."""
     result = library.answer(question, lang)
-    if result.kind == "answer":
-        shown = render_entry(library.kb.entries[result.entry_id], result.lang)
+    entry = library.kb.entries.get(result.entry_id) if result.entry_id else None
+    if result.kind == "answer" and entry is not None:
+        shown = render_entry(entry, result.lang, texts)
+    elif result.kind == "emergency":
+        shown = library.emergency_reply(result.lang)
     elif result.kind in _REPLY_TEXT:
         shown = texts.get(result.lang, _REPLY_TEXT[result.kind])
     else:
         shown = None
+    action = result.action or (result.kind if result.kind in ("emergency", "language") else None)
     return {
         "query": result.query,
         "lang": result.lang,
-        "answered": result.answered,
+        "answered": result.kind == "answer",
         "entry_id": result.entry_id,
-        "title": result.title,
+        "title": entry.text(result.lang).title if entry is not None else None,
         "answer": shown,
         "score": round(float(result.score), 4),
-        "suggestions": result.suggestions,
-        "action": result.action,
+        "suggestions": [
+            {"entry_id": e, "title": library.kb.entries[e].text(result.lang).title}
+            for e in result.suggestions if e in library.kb.entries
+        ],
+        "action": action,
     }

@@ -31,7 +31,7 @@ class ConfigError(Exception):
 class Settings:
     """Everything the bot reads from its environment."""
 
-    bot_token: str | None = None
+    bot_token: str | None = field(default=None, repr=False)  # never in a log line
     bot_api_base_url: str = DEFAULT_API_BASE_URL
     database_path: Path = Path("data/bot.sqlite3")
     content_dir: Path = PROJECT_DIR / "content"
@@ -39,6 +39,13 @@ class Settings:
     staff_chat_id: int | None = None
     default_language: str = "kk"
     broadcast_rate: float = 25.0
+    paid_broadcast_rate: float = 1000.0
+    paid_broadcast_stars: float = 0.1  # Telegram Stars per message of a paid broadcast (the Bot API's price)
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    listen: str = "0.0.0.0"
+    port: int = 8443
+    bot_username: str | None = None
 
     @property
     def bot_api_file_url(self) -> str:
@@ -70,6 +77,7 @@ def load_settings(
         raw = values.get(name)
         return raw.strip() if raw is not None and raw.strip() != "" else None
 
+    webhook_url = _webhook_url(get("WEBHOOK_URL"))
     return Settings(
         bot_token=_token(get("BOT_TOKEN")),
         bot_api_base_url=_url(get("BOT_API_BASE_URL")),
@@ -78,7 +86,14 @@ def load_settings(
         admin_ids=_admin_ids(get("ADMIN_IDS")),
         staff_chat_id=_int("STAFF_CHAT_ID", get("STAFF_CHAT_ID")),
         default_language=_language(get("DEFAULT_LANGUAGE")),
-        broadcast_rate=_rate(get("BROADCAST_RATE")),
+        broadcast_rate=_rate("BROADCAST_RATE", get("BROADCAST_RATE"), 25.0),
+        paid_broadcast_rate=_rate("PAID_BROADCAST_RATE", get("PAID_BROADCAST_RATE"), 1000.0),
+        paid_broadcast_stars=_price(get("PAID_BROADCAST_STARS")),
+        webhook_url=webhook_url,
+        webhook_secret=_secret(get("WEBHOOK_SECRET"), webhook_url),
+        listen=get("LISTEN") or "0.0.0.0",
+        port=_port(get("PORT")),
+        bot_username=_username(get("BOT_USERNAME")),
     )
 
 
@@ -146,13 +161,61 @@ def _language(raw: str | None) -> str:
     return raw
 
 
-def _rate(raw: str | None) -> float:
+def _rate(name: str, raw: str | None, default: float) -> float:
     if raw is None:
-        return 25.0
+        return default
     try:
         rate = float(raw)
     except ValueError:
-        raise ConfigError("BROADCAST_RATE", f"{raw!r} is not a number of messages per second") from None
+        raise ConfigError(name, f"{raw!r} is not a number of messages per second") from None
     if not 0 < rate <= _MAX_BROADCAST_RATE:
-        raise ConfigError("BROADCAST_RATE", f"{raw!r} must be above 0 and at most {_MAX_BROADCAST_RATE:g}")
+        raise ConfigError(name, f"{raw!r} must be above 0 and at most {_MAX_BROADCAST_RATE:g}")
     return rate
+
+
+def _price(raw: str | None) -> float:
+    if raw is None:
+        return 0.1
+    try:
+        price = float(raw)
+    except ValueError:
+        raise ConfigError("PAID_BROADCAST_STARS", f"{raw!r} is not a number of Telegram Stars") from None
+    if not 0 <= price <= 100:
+        raise ConfigError("PAID_BROADCAST_STARS", f"{raw!r} must be between 0 and 100 Stars a message")
+    return price
+
+
+def _webhook_url(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme != "https" or not parsed.netloc:
+        raise ConfigError("WEBHOOK_URL", f"{raw!r} is not an https:// address (Telegram sends webhooks over HTTPS only)")
+    return raw
+
+
+def _secret(raw: str | None, webhook_url: str | None) -> str | None:
+    if raw is None:
+        if webhook_url is not None:
+            raise ConfigError("WEBHOOK_SECRET", "required with WEBHOOK_URL: 1-256 characters A-Z, a-z, 0-9, _ and -")
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", raw):
+        raise ConfigError("WEBHOOK_SECRET", "must be 1-256 characters A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+    return raw
+
+
+def _port(raw: str | None) -> int:
+    if raw is None:
+        return 8443
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError("PORT", f"{raw!r} is not a port number (1-65535)")
+    return int(raw)
+
+
+def _username(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    name = raw.lstrip("@")
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", name):
+        raise ConfigError("BOT_USERNAME", f"{raw!r} is not a Telegram bot username")
+    return name

@@ -1,37 +1,27 @@
-"""The typed context every handler receives: services as attributes, not string keys."""
+"""The typed context every handler receives: the services as attributes, not string keys."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import CallbackContext, ExtBot
 
+from bot.callbacks import Callback
 from bot.config import Settings
+from bot.content import Content
+from bot.delivery.budget import SendBudget
 from bot.i18n import Texts
-from bot.library import Library
-from bot.news.service import NewsService
-from bot.volunteers.catalog import Catalog
-from storage.applications import ApplicationRepository
-from storage.db import Database
-from storage.question_log import QuestionLog
-from storage.users import UserRepository
+from bot.services import Services
 
 
 class BotData:
-    """The bot's long-lived services; opened in post_init, closed in post_shutdown."""
+    """What the Application keeps: the settings from the start, the services once post_init opened them."""
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
-        self.texts: Texts | None = None
-        self.db: Database | None = None
-        self.users: UserRepository | None = None
-        self.question_log: QuestionLog | None = None
-        self.library: Library | None = None
-        self.applications: ApplicationRepository | None = None
-        self.volunteer_catalog: Catalog | None = None
-        self.news: NewsService | None = None
-        # error kind -> when staff were last told about it (time.monotonic())
-        self.admin_notices: dict[str, float] = {}
+        self.content: Content | None = None  # loaded before the start, handed to the services
+        self.budget: SendBudget | None = None  # shared by the rate limiter and the broadcast worker
+        self.services: Services | None = None
 
 
 class UserData:
@@ -42,50 +32,33 @@ class UserData:
 
 
 class BotContext(CallbackContext[ExtBot, UserData, dict, BotData]):
-    """CallbackContext with typed shortcuts to the services."""
+    """CallbackContext with typed shortcuts to the services and the person's language."""
 
-    def __init__(self, application: Application, chat_id: int | None = None, user_id: int | None = None) -> None:
-        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+    # The parsed data of the button pressed, set by the callback guard before any handler runs.
+    callback: Callback | None = None
+
+    @property
+    def services(self) -> Services:
+        """The bot's services (opened in post_init)."""
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("the bot's services are not open yet (post_init has not run)")
+        return services
 
     @property
     def settings(self) -> Settings:
         """The validated settings."""
-        return _ready(self.bot_data.settings)
+        return self.bot_data.settings
+
+    @property
+    def content(self) -> Content:
+        """The current content (replaced whole on /reload)."""
+        return self.services.content
 
     @property
     def texts(self) -> Texts:
         """The UI texts."""
-        return _ready(self.bot_data.texts)
-
-    @property
-    def users(self) -> UserRepository:
-        """The users repository."""
-        return _ready(self.bot_data.users)
-
-    @property
-    def question_log(self) -> QuestionLog:
-        """Unanswered questions and votes on answers."""
-        return _ready(self.bot_data.question_log)
-
-    @property
-    def library(self) -> Library:
-        """The knowledge base and its search index."""
-        return _ready(self.bot_data.library)
-
-    @property
-    def news(self) -> NewsService:
-        """Subscriptions, the broadcast outbox and its worker."""
-        return _ready(self.bot_data.news)
-
-    @property
-    def applications(self) -> ApplicationRepository:
-        """Volunteer applications and their history."""
-        return _ready(self.bot_data.applications)
-
-    @property
-    def volunteer_catalog(self) -> Catalog:
-        """Regions and consent texts for the volunteer form."""
-        return _ready(self.bot_data.volunteer_catalog)
+        return self.services.content.texts
 
     @property
     def lang(self) -> str:
@@ -96,11 +69,5 @@ class BotContext(CallbackContext[ExtBot, UserData, dict, BotData]):
         return self.settings.default_language
 
     def t(self, key: str, **params: Any) -> str:
-        """Return a UI text in this user's language."""
+        """A UI text in this user's language."""
         return self.texts.get(self.lang, key, **params)
-
-
-def _ready(service: Any) -> Any:
-    if service is None:
-        raise RuntimeError("the bot's services are not open yet (post_init has not run)")
-    return service

@@ -45,12 +45,6 @@ class Texts:
         )
 
 
-def language_from_telegram(language_code: str | None, default: str) -> str:
-    """Map Telegram's language_code ('ru', 'en-US', 'kk') to kk, ru or en."""
-    prefix = (language_code or "").split("-")[0].lower()
-    return prefix if prefix in LANGUAGES else default
-
-
 def _flatten(data: dict, prefix: str = "") -> dict[str, str]:
     flat: dict[str, str] = {}
     for key, value in data.items():

@@ -1,18 +1,17 @@
-"""The knowledge base together with its search index, loaded and swapped as one."""
+"""The knowledge base together with its search index, built and swapped as one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.knowledge.answer import Answer, answer_question
-from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.knowledge.search import SearchIndex
-from bot.knowledge.validate import find_problems
 
 # Which knowledge topics each main-menu section lists, in this order.
 SECTION_TOPICS = {
+    "help": ("help",),
     "history": ("history", "movement"),
     "ihl": ("ihl",),
     "principles": ("principles",),
@@ -24,28 +23,43 @@ SECTION_TOPICS = {
 
 @dataclass(frozen=True)
 class Library:
-    """What the bot answers from; replaced whole on /reload so readers never see half of it."""
+    """What the bot answers from; replaced whole on /reload or teaching, so readers never see half of it."""
 
     kb: KnowledgeBase
     index: SearchIndex
 
     @classmethod
-    def load(cls, content_dir: Path) -> "Library":
-        """Read content/knowledge and build the index; raise ContentError on any problem."""
-        kb = load_knowledge(content_dir)
-        return cls(kb, SearchIndex.build(kb))
+    def build(cls, kb: KnowledgeBase, taught: Iterable[tuple[str, str, str]] = ()) -> "Library":
+        """Index the content with the phrasings staff taught (entry id, language, question)."""
+        extra: dict[str, list[tuple[str, str]]] = {}
+        for entry_id, lang, question in taught:
+            if entry_id in kb.entries:
+                extra.setdefault(entry_id, []).append((lang, question))
+        return cls(kb, SearchIndex.build(kb, extra))
 
-    @classmethod
-    def reload(cls, content_dir: Path) -> tuple["Library | None", list[str]]:
-        """Re-read and fully check the content (self-test included); problems mean no new library."""
-        kb, problems = find_problems(content_dir)
-        if problems or kb is None:
-            return None, problems
-        return cls(kb, SearchIndex.build(kb)), []
+    def with_taught(self, taught: Iterable[tuple[str, str, str]]) -> "Library":
+        """The same content, indexed again with these taught phrasings."""
+        return Library.build(self.kb, taught)
 
     def answer(self, text: str, user_lang: str) -> Answer:
         """Decide how to answer a typed message."""
         return answer_question(self.index, self.kb, text, user_lang)
+
+    def nearest(self, text: str, lang: str, count: int = 3) -> list[str]:
+        """The entries nearest to a question (for staff to choose from when teaching the bot)."""
+        return [hit.entry_id for hit in self.index.search(text, lang, limit=count)]
+
+    def related(self, entry: Entry) -> list[Entry]:
+        """The entries an entry links to, that exist."""
+        return [self.kb.entries[r] for r in entry.related if r in self.kb.entries]
+
+    def emergency_entries(self) -> list[Entry]:
+        """The entries the reply to an emergency links to (content/emergency.yaml)."""
+        return [self.kb.entries[e] for e in self.kb.lexicon.emergency.entries if e in self.kb.entries]
+
+    def emergency_reply(self, lang: str) -> str:
+        """The reply to someone who may be in danger: 112 first (content/emergency.yaml)."""
+        return self.kb.lexicon.emergency.reply[lang]
 
     def section_entries(self, section: str) -> list[Entry]:
         """The entries a main-menu section lists."""

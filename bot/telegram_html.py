@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 ERROR_PREFIX = "Bad Request: can't parse entities: "
+# Telegram's limits on visible characters: a message's text, and a photo's caption.
+MAX_TEXT_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
 
 # Tag name -> MessageEntity type (a, code, pre and blockquote are refined when the tag closes).
 ENTITY_TYPES = {

@@ -1,13 +1,18 @@
-"""Volunteer applications: drafts written answer by answer, status history, staff posts, erasure."""
+"""Volunteer applications: drafts written answer by answer, status history, staff posts, erasure.
+
+Statuses come in as parameters: the lifecycle's rules live in bot/volunteers/status.py.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import aiosqlite
 
 from storage.db import Database, utc_now
+from storage.notifications import Notice, insert_notices
 
 # The answer columns; only these names are ever put into SQL text.
 ANSWER_FIELDS = (
@@ -23,8 +28,6 @@ ANSWER_FIELDS = (
     "availability",
     "experience",
 )
-# In progress or under review: the person is shown it instead of a new form.
-OPEN_STATUSES = ("draft", "submitted", "contacted")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Application:
     lang: str
     step: str | None
     selection: list[str] | None
+    revision: int
     answers: dict[str, str | None]
     created_at: str
     updated_at: str
@@ -67,13 +71,16 @@ class Post:
 
 @dataclass
 class Erased:
-    """What /forget_me removed: counts, and the staff posts whose text must be replaced."""
+    """What an erasure removed: counts, and the applications staff had seen."""
 
     applications: int = 0
     subscriptions: int = 0
     profile: bool = False
-    open_ids: list[int] = field(default_factory=list)  # submitted or under review when erased
-    posts: dict[int, list[Post]] = field(default_factory=dict)  # by application id
+    seen_by_staff: list[int] = field(default_factory=list)  # ids of applications that were ever submitted
+
+
+# Given the statuses of the applications staff had seen (by id) and their posts, the notices an erasure sends.
+NoticeMaker = Callable[[dict[int, str], list[tuple[int, Post]]], list[Notice]]
 
 
 def _application(row: aiosqlite.Row) -> Application:
@@ -85,6 +92,7 @@ def _application(row: aiosqlite.Row) -> Application:
         lang=row["lang"],
         step=row["step"],
         selection=selection,
+        revision=row["revision"],
         answers={name: row[name] for name in ANSWER_FIELDS},
         created_at=row["created_at"],
         updated_at=row["updated_at"],
@@ -92,8 +100,12 @@ def _application(row: aiosqlite.Row) -> Application:
     )
 
 
+def _marks(values: tuple[str, ...]) -> str:
+    return ", ".join("?" for _ in values)
+
+
 class ApplicationRepository:
-    """Reads and writes applications, their history and their staff posts."""
+    """Reads and writes applications, their history, their staff posts and the notices they cause."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -103,92 +115,87 @@ class ApplicationRepository:
         row = await self.db.fetchone("SELECT * FROM applications WHERE id = ?", (application_id,))
         return _application(row) if row else None
 
-    async def in_form(self, user_id: int) -> Application | None:
-        """The application whose questions the user is answering now (a draft, or an edit)."""
+    async def in_form(self, user_id: int, statuses: tuple[str, ...]) -> Application | None:
+        """The application in one of `statuses` whose questions the user is answering now."""
         row = await self.db.fetchone(
-            "SELECT * FROM applications WHERE user_id = ? AND step IS NOT NULL AND status IN ('draft', 'submitted')",
-            (user_id,),
+            f"SELECT * FROM applications WHERE user_id = ? AND step IS NOT NULL AND status IN ({_marks(statuses)})",
+            (user_id, *statuses),
         )
         return _application(row) if row else None
 
-    async def latest(self, user_id: int) -> Application | None:
-        """The user's newest application other than a withdrawn one, or None."""
-        row = await self.db.fetchone(
-            "SELECT * FROM applications WHERE user_id = ? AND status != 'withdrawn' ORDER BY id DESC LIMIT 1",
-            (user_id,),
-        )
+    async def latest(self, user_id: int, excluding: tuple[str, ...] = ()) -> Application | None:
+        """The user's newest application whose status is not in `excluding`, or None."""
+        sql = "SELECT * FROM applications WHERE user_id = ?"
+        if excluding:
+            sql += f" AND status NOT IN ({_marks(excluding)})"
+        row = await self.db.fetchone(sql + " ORDER BY id DESC LIMIT 1", (user_id, *excluding))
         return _application(row) if row else None
 
-    async def create_draft(self, user_id: int, lang: str, first_step: str) -> Application:
-        """Start a draft; if one is already open (a double tap), return that one."""
+    async def create(self, user_id: int, lang: str, status: str, first_step: str) -> Application | None:
+        """Start an application; None if the person already has an open one (a double tap)."""
         now = utc_now()
-        await self.db.execute(
-            "INSERT INTO applications (user_id, status, lang, step, created_at, updated_at)"
-            " VALUES (?, 'draft', ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (user_id, lang, first_step, now, now),
-        )
-        row = await self.db.fetchone(
-            "SELECT * FROM applications WHERE user_id = ? AND status IN ('draft', 'submitted', 'contacted')",
-            (user_id,),
-        )
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO applications (user_id, status, lang, step, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (user_id, status, lang, first_step, now, now),
+            )
+            if cursor.rowcount != 1:
+                return None
+            row = await (await conn.execute("SELECT * FROM applications WHERE id = ?", (cursor.lastrowid,))).fetchone()
         return _application(row)
 
-    async def save(self, application_id: int, changes: dict[str, str | None], *, step: str | None,
-                   selection: list[str] | None = None, editable: tuple[str, ...] = ("draft",)) -> bool:
-        """Write answers and the next question in one statement; False if the status no longer allows it."""
+    async def save(self, app: Application, changes: dict[str, str | None], *, step: str | None,
+                   selection: list[str] | None, statuses: tuple[str, ...], notices: list[Notice] = ()) -> Application | None:
+        """Write answers, the next question and the notices they cause if nothing changed since `app` was read.
+
+        Returns the new state, or None when the application moved on meanwhile (another device, a double tap).
+        """
         unknown = set(changes) - set(ANSWER_FIELDS)
         if unknown:
             raise ValueError(f"not answer fields: {sorted(unknown)}")
         columns = [f"{name} = ?" for name in changes]
         params: list[object] = list(changes.values())
-        columns += ["step = ?", "selection = ?", "updated_at = ?"]
+        columns += ["step = ?", "selection = ?", "updated_at = ?", "revision = revision + 1"]
         params += [step, json.dumps(selection) if selection is not None else None, utc_now()]
-        marks = ", ".join("?" for _ in editable)
-        changed = await self.db.execute(
-            f"UPDATE applications SET {', '.join(columns)} WHERE id = ? AND status IN ({marks})",
-            (*params, application_id, *editable),
-        )
-        return changed == 1
-
-    async def delete_draft(self, application_id: int) -> bool:
-        """Remove a draft that was cancelled; False if it was already submitted."""
-        return await self.db.execute("DELETE FROM applications WHERE id = ? AND status = 'draft'", (application_id,)) == 1
-
-    async def submit(self, application_id: int, user_id: int) -> bool:
-        """Turn a draft into a submitted application; False if it was already submitted."""
-        now = utc_now()
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE applications SET status = 'submitted', step = NULL, selection = NULL,"
-                " submitted_at = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
-                (now, now, application_id),
+                f"UPDATE applications SET {', '.join(columns)}"
+                f" WHERE id = ? AND revision = ? AND status IN ({_marks(statuses)})",
+                (*params, app.id, app.revision, *statuses),
             )
             if cursor.rowcount != 1:
-                return False
-            await conn.execute(
-                "INSERT INTO application_events (application_id, status, actor, actor_id, at)"
-                " VALUES (?, 'submitted', 'applicant', ?, ?)",
-                (application_id, user_id, now),
-            )
-        return True
+                return None
+            await insert_notices(conn, notices)
+            row = await (await conn.execute("SELECT * FROM applications WHERE id = ?", (app.id,))).fetchone()
+        return _application(row)
 
-    async def change_status(self, application_id: int, new: str, allowed_from: tuple[str, ...], *,
-                            actor: str, actor_id: int | None) -> bool:
-        """Move an application to a new status if it is in one of `allowed_from`; record who did it."""
+    async def delete(self, app: Application, statuses: tuple[str, ...]) -> bool:
+        """Remove an application that is still in one of `statuses` (a cancelled draft)."""
+        sql = f"DELETE FROM applications WHERE id = ? AND status IN ({_marks(statuses)})"
+        return await self.db.execute(sql, (app.id, *statuses)) == 1
+
+    async def change_status(self, app: Application, new: str, allowed_from: tuple[str, ...], *, actor: str,
+                            actor_id: int | None, notices: list[Notice] = (), submitted: bool = False,
+                            same_revision: bool = False) -> bool:
+        """Move an application to `new` if it is in `allowed_from`; record who did it and queue the notices, atomically."""
         now = utc_now()
-        marks = ", ".join("?" for _ in allowed_from)
+        sql = (
+            "UPDATE applications SET status = ?, step = NULL, selection = NULL, updated_at = ?, revision = revision + 1"
+            + (", submitted_at = ?" if submitted else "")
+            + f" WHERE id = ? AND status IN ({_marks(allowed_from)})"
+            + (" AND revision = ?" if same_revision else "")
+        )
+        params = [new, now, *([now] if submitted else []), app.id, *allowed_from, *([app.revision] if same_revision else [])]
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                f"UPDATE applications SET status = ?, step = NULL, selection = NULL, updated_at = ?"
-                f" WHERE id = ? AND status IN ({marks})",
-                (new, now, application_id, *allowed_from),
-            )
+            cursor = await conn.execute(sql, params)
             if cursor.rowcount != 1:
                 return False
             await conn.execute(
                 "INSERT INTO application_events (application_id, status, actor, actor_id, at) VALUES (?, ?, ?, ?, ?)",
-                (application_id, new, actor, actor_id, now),
+                (app.id, new, actor, actor_id, now),
             )
+            await insert_notices(conn, notices)
         return True
 
     async def history(self, application_id: int) -> list[Event]:
@@ -218,13 +225,10 @@ class ApplicationRepository:
         rows = await self.db.fetchall("SELECT status, COUNT(*) AS n FROM applications GROUP BY status")
         return {r["status"]: r["n"] for r in rows}
 
-    async def search(self, status: str | None = None, since: str | None = None, until: str | None = None,
+    async def search(self, statuses: tuple[str, ...], since: str | None = None, until: str | None = None,
                      limit: int | None = None) -> list[Application]:
-        """Submitted applications (never drafts), newest first, filtered by status and submission date."""
-        where, params = ["status != 'draft'"], []
-        if status:
-            where.append("status = ?")
-            params.append(status)
+        """Applications in `statuses`, newest first, filtered by submission time (ISO UTC, until exclusive)."""
+        where, params = [f"status IN ({_marks(statuses)})"], list(statuses)
         if since:
             where.append("submitted_at >= ?")
             params.append(since)
@@ -233,39 +237,37 @@ class ApplicationRepository:
             params.append(until)
         sql = f"SELECT * FROM applications WHERE {' AND '.join(where)} ORDER BY submitted_at DESC, id DESC"
         if limit:
-            sql += f" LIMIT {int(limit)}"
+            sql += " LIMIT ?"
+            params.append(int(limit))
         return [_application(r) for r in await self.db.fetchall(sql, params)]
 
-    async def erase_user(self, user_id: int) -> Erased:
-        """Delete everything kept about a person: applications, history, subscriptions, profile."""
+    async def erase_user(self, user_id: int, notices_for: NoticeMaker) -> Erased:
+        """Delete everything kept about a person; queue the notices that replace their staff posts, atomically."""
         erased = Erased()
         async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT a.id, a.status, p.chat_id, p.message_id FROM applications a"
-                " LEFT JOIN application_posts p ON p.application_id = a.id WHERE a.user_id = ?",
+            apps = await (await conn.execute(
+                "SELECT id, status, submitted_at FROM applications WHERE user_id = ?", (user_id,)
+            )).fetchall()
+            erased.seen_by_staff = [r["id"] for r in apps if r["submitted_at"]]
+            statuses = {r["id"]: r["status"] for r in apps if r["submitted_at"]}
+            posts = await (await conn.execute(
+                "SELECT p.application_id, p.chat_id, p.message_id FROM application_posts p"
+                " JOIN applications a ON a.id = p.application_id WHERE a.user_id = ?",
                 (user_id,),
-            ) as cursor:
-                for row in await cursor.fetchall():
-                    if row["status"] in ("submitted", "contacted") and row["id"] not in erased.open_ids:
-                        erased.open_ids.append(row["id"])
-                    if row["chat_id"] is not None:
-                        erased.posts.setdefault(row["id"], []).append(Post(row["chat_id"], row["message_id"]))
+            )).fetchall()
+            notices = notices_for(statuses, [(r["application_id"], Post(r["chat_id"], r["message_id"])) for r in posts])
+            # Deleting the applications cascades to their history, posts and pending cards.
             cursor = await conn.execute("DELETE FROM applications WHERE user_id = ?", (user_id,))
             erased.applications = cursor.rowcount
-            # News tables (migration 0003), where they exist: what they opted into, what was sent.
-            for table in ("subscriptions", "subscribers", "deliveries"):
-                if await _table_exists(conn, table):
-                    cursor = await conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
-                    if table == "subscriptions":
-                        erased.subscriptions = cursor.rowcount
+            cursor = await conn.execute("DELETE FROM subscriptions WHERE user_id = ?", (user_id,))
+            erased.subscriptions = cursor.rowcount
+            await conn.execute("DELETE FROM subscribers WHERE user_id = ?", (user_id,))
+            await conn.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
+            await conn.execute("DELETE FROM notifications WHERE chat_id = ? AND status = 'pending'", (user_id,))
             cursor = await conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
             erased.profile = cursor.rowcount == 1
+            await insert_notices(conn, notices)
         # secure_delete zeroed the freed bytes in the pages; the WAL still holds copies of the
         # pages as they were, so fold it into the database file and empty it.
         await self.db.checkpoint()
         return erased
-
-
-async def _table_exists(conn: aiosqlite.Connection, name: str) -> bool:
-    async with conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)) as cursor:
-        return await cursor.fetchone() is not None

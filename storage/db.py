@@ -1,9 +1,15 @@
-"""One SQLite file through aiosqlite: WAL, foreign keys, busy timeout, numbered migrations."""
+"""One SQLite file through aiosqlite: a single writer, a separate reader, numbered migrations.
+
+Writes go through one connection and one lock, so transactions never interleave. Reads go
+through a second connection: in WAL mode it sees only committed data, so a task never reads
+rows of another task's transaction that may still be rolled back.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import sqlite3
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
@@ -27,71 +33,86 @@ class MigrationError(Exception):
 
 
 class Database:
-    """An open SQLite database; writes are serialised so transactions never interleave."""
+    """An open SQLite database: `execute`/`transaction` write, `fetchone`/`fetchall` read committed data."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, path: Path) -> None:
+        self._writer = writer
+        self._reader = reader
+        self.path = path
         self._write_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path | str, migrations_dir: Path = MIGRATIONS_DIR) -> "Database":
         """Open (creating if needed) the database file and bring its schema up to date."""
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: no implicit transactions; transaction() says BEGIN itself.
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        # Deleted rows are overwritten with zeros, so erased personal data is not left in the file.
-        await conn.execute("PRAGMA secure_delete = ON")
-        db = cls(conn)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await _connect(path)
+        try:
+            await writer.execute("PRAGMA journal_mode = WAL")
+            db = cls(writer, await _connect(path), path)
+        except BaseException:
+            await writer.close()
+            raise
         try:
             await db.migrate(migrations_dir)
         except BaseException:
-            await conn.close()
+            await db.close()
             raise
         return db
 
     async def close(self) -> None:
-        """Close the connection (pending writes are already committed)."""
-        await self.conn.close()
+        """Close both connections (every write is already committed)."""
+        await self._reader.close()
+        await self._writer.close()
 
     async def checkpoint(self) -> None:
         """Copy the WAL into the database file and truncate it (after erasing personal data)."""
         async with self._write_lock:
-            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            await self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    async def backup_to(self, target: Path) -> None:
+        """Write a consistent copy of the database to `target` with SQLite's online backup (safe while writing)."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        destination = await aiosqlite.connect(partial)
+        try:
+            await self._reader.backup(destination)
+        finally:
+            await destination.close()
+        shutil.move(partial, target)
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write statement on its own; return the number of rows changed."""
         async with self._write_lock:
-            cursor = await self.conn.execute(sql, tuple(params))
+            cursor = await self._writer.execute(sql, tuple(params))
             return cursor.rowcount
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        """Return the first row of a query, or None."""
-        async with self.conn.execute(sql, tuple(params)) as cursor:
+        """Return the first row of a query over committed data, or None."""
+        async with self._reader.execute(sql, tuple(params)) as cursor:
             return await cursor.fetchone()
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        """Return every row of a query."""
-        async with self.conn.execute(sql, tuple(params)) as cursor:
+        """Return every row of a query over committed data."""
+        async with self._reader.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Run several statements atomically: all of them are written, or none."""
+        """Run several statements atomically: all of them are written, or none.
+
+        Inside, read through the yielded connection: it sees the transaction's own writes.
+        """
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            await self._writer.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
+                yield self._writer
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                await self._writer.execute("ROLLBACK")
                 raise
-            await self.conn.execute("COMMIT")
+            await self._writer.execute("COMMIT")
 
     async def schema_version(self) -> int:
         """Return the number of the newest migration applied."""
@@ -106,24 +127,47 @@ class Database:
         )
         applied = {row["version"] for row in await self.fetchall("SELECT version FROM schema_migrations")}
         done = []
-        for version, path in _migration_files(migrations_dir):
-            if version in applied:
-                continue
-            try:
-                async with self.transaction() as conn:
-                    for statement in _statements(path.read_text(encoding="utf-8")):
-                        await conn.execute(statement)
-                    await conn.execute(
-                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                        (version, path.name, utc_now()),
-                    )
-            except aiosqlite.Error as exc:
-                raise MigrationError(f"migration {path.name} failed: {exc}") from exc
-            done.append(version)
+        # A migration may rebuild a table (SQLite's way to change a column); with foreign keys on,
+        # dropping the old table would cascade-delete its children. So they are off meanwhile and
+        # checked before each commit.
+        await self._writer.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for version, path in migration_files(migrations_dir):
+                if version in applied:
+                    continue
+                try:
+                    async with self.transaction() as conn:
+                        for statement in _statements(path.read_text(encoding="utf-8")):
+                            await conn.execute(statement)
+                        broken = await (await conn.execute("PRAGMA foreign_key_check")).fetchall()
+                        if broken:
+                            raise MigrationError(f"migration {path.name} broke {len(broken)} foreign key(s)")
+                        await conn.execute(
+                            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                            (version, path.name, utc_now()),
+                        )
+                except aiosqlite.Error as exc:
+                    raise MigrationError(f"migration {path.name} failed: {exc}") from exc
+                done.append(version)
+        finally:
+            await self._writer.execute("PRAGMA foreign_keys = ON")
         return done
 
 
-def _migration_files(migrations_dir: Path) -> list[tuple[int, Path]]:
+async def _connect(path: Path) -> aiosqlite.Connection:
+    # isolation_level=None: no implicit transactions; transaction() says BEGIN itself.
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    await conn.execute("PRAGMA foreign_keys = ON")
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await conn.execute("PRAGMA synchronous = NORMAL")
+    # Deleted rows are overwritten with zeros, so erased personal data is not left in the file.
+    await conn.execute("PRAGMA secure_delete = ON")
+    return conn
+
+
+def migration_files(migrations_dir: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
+    """The migration files in order of their number."""
     files = []
     for path in migrations_dir.glob("*.sql"):
         match = _MIGRATION_NAME.match(path.name)

@@ -1,4 +1,7 @@
-"""Questions the bot could not answer and votes on its answers, for staff to act on."""
+"""Questions the bot could not answer, votes on its answers, and the phrasings staff taught it.
+
+No user id or name is stored with a question; the text itself is masked before it gets here.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from storage.db import Database, utc_now
 class QuestionCount:
     """One question (as first typed) and how often it came, grouped case-insensitively."""
 
+    id: int  # the first log row of the group: what staff buttons refer to
     question: str
     lang: str
     count: int
@@ -26,8 +30,19 @@ class EntryVotes:
     dislikes: int
 
 
+@dataclass(frozen=True)
+class Taught:
+    """A phrasing staff attached to an entry."""
+
+    entry_id: str
+    lang: str
+    question: str
+    taught_by: int | None
+    created_at: str
+
+
 class QuestionLog:
-    """Reads and writes the question_log table."""
+    """Reads and writes the question_log and taught_phrasings tables."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -40,15 +55,20 @@ class QuestionLog:
         )
 
     async def frequent(self, kinds: tuple[str, ...], limit: int = 20) -> list[QuestionCount]:
-        """The most frequent questions of these kinds, most frequent first."""
+        """The most frequent questions of these kinds not yet settled by staff, most frequent first."""
         marks = ",".join("?" * len(kinds))
         rows = await self.db.fetchall(
-            f"SELECT MIN(question) AS question, lang, COUNT(*) AS n, MAX(created_at) AS last"
-            f" FROM question_log WHERE kind IN ({marks}) AND question IS NOT NULL"
+            f"SELECT MIN(id) AS id, MIN(question) AS question, lang, COUNT(*) AS n, MAX(created_at) AS last"
+            f" FROM question_log WHERE kind IN ({marks}) AND question IS NOT NULL AND resolved IS NULL"
             f" GROUP BY lower(trim(question)), lang ORDER BY n DESC, last DESC LIMIT ?",
             (*kinds, limit),
         )
-        return [QuestionCount(r["question"], r["lang"], r["n"], r["last"]) for r in rows]
+        return [QuestionCount(r["id"], r["question"], r["lang"], r["n"], r["last"]) for r in rows]
+
+    async def question(self, question_id: int) -> tuple[str, str] | None:
+        """(question, lang) of a log row, or None."""
+        row = await self.db.fetchone("SELECT question, lang FROM question_log WHERE id = ? AND question IS NOT NULL", (question_id,))
+        return (row["question"], row["lang"]) if row else None
 
     async def votes(self, limit: int = 20) -> list[EntryVotes]:
         """Entries with the most 👎 first, with their 👍 counts."""
@@ -59,3 +79,28 @@ class QuestionLog:
             (limit,),
         )
         return [EntryVotes(r["entry_id"], r["likes"], r["dislikes"]) for r in rows]
+
+    async def teach(self, question_id: int, entry_id: str | None, staff_id: int) -> tuple[str, str] | None:
+        """Attach a logged question to an entry (None: dismiss it); settles every copy of it. Returns (question, lang)."""
+        async with self.db.transaction() as conn:
+            row = await (await conn.execute(
+                "SELECT question, lang FROM question_log WHERE id = ? AND question IS NOT NULL", (question_id,)
+            )).fetchone()
+            if row is None:
+                return None
+            await conn.execute(
+                "UPDATE question_log SET resolved = ? WHERE lower(trim(question)) = lower(trim(?)) AND lang = ?",
+                (entry_id or "none", row["question"], row["lang"]),
+            )
+            if entry_id is not None:
+                await conn.execute(
+                    "INSERT OR IGNORE INTO taught_phrasings (entry_id, lang, question, taught_by, created_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (entry_id, row["lang"], row["question"].strip(), staff_id, utc_now()),
+                )
+        return row["question"], row["lang"]
+
+    async def taught(self) -> list[Taught]:
+        """Every taught phrasing, oldest first."""
+        rows = await self.db.fetchall("SELECT * FROM taught_phrasings ORDER BY id")
+        return [Taught(r["entry_id"], r["lang"], r["question"], r["taught_by"], r["created_at"]) for r in rows]

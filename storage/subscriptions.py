@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from storage.db import Database, utc_now
@@ -18,27 +19,33 @@ class Subscription:
 
 @dataclass(frozen=True)
 class Audience:
-    """Who an announcement is for: subscribers of a topic, optionally of one language and region."""
+    """Who an announcement is for: subscribers of a topic, optionally of one language and some regions.
+
+    `strict`: only people who chose one of the regions (alerts: a person with no region gets only
+    national ones); otherwise people with no region get every region's announcements too.
+    """
 
     topic: str
     lang: str | None = None
-    region: str | None = None
+    regions: tuple[str, ...] | None = None
+    strict: bool = False
 
 
 # Subscribers of the topic who have not blocked the bot; language: the one chosen in /language,
-# else the one they subscribed in. People without a region get every region's alerts.
+# else the one they subscribed in.
 _AUDIENCE_SQL = (
     " FROM subscriptions s"
     " JOIN subscribers r ON r.user_id = s.user_id"
     " JOIN users u ON u.id = s.user_id"
     " WHERE s.topic = ? AND u.blocked = 0"
     " AND (? IS NULL OR COALESCE(u.language, r.language) = ?)"
-    " AND (? IS NULL OR r.region IS NULL OR r.region = ?)"
+    " AND (? IS NULL OR r.region IN (SELECT value FROM json_each(?)) OR (? = 0 AND r.region IS NULL))"
 )
 
 
 def _audience_params(audience: Audience) -> list:
-    return [audience.topic, audience.lang, audience.lang, audience.region, audience.region]
+    regions = json.dumps(list(audience.regions)) if audience.regions else None
+    return [audience.topic, audience.lang, audience.lang, regions, regions, int(audience.strict)]
 
 
 class SubscriptionRepository:

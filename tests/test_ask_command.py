@@ -35,3 +35,10 @@ def test_questions_from_stdin_one_a_line_with_actions_and_declines():
     assert volunteer["action"] == "volunteer" and volunteer["answered"] is False
     assert off_topic["answered"] is False and off_topic["entry_id"] is None
     assert kazakh["lang"] == "kk" and kazakh["entry_id"] == "henry-dunant"
+
+
+def test_emergency_language_and_content_free_in_the_json():
+    emergency, switch, empty = _ask("--lang", "en", "-", stdin="помогите\nна русском пожалуйста\nнет\n")
+    assert emergency["action"] == "emergency" and "112" in emergency["answer"] and emergency["answered"] is False
+    assert (switch["action"], switch["lang"]) == ("language", "ru")
+    assert empty["answered"] is False and empty["entry_id"] is None and empty["suggestions"] == []

@@ -26,7 +26,11 @@ def make_content(tmp_path: Path, **topics: list[dict]) -> Path:
     """A content folder: the fixture, with the given topics' entries replaced."""
     content = tmp_path / "content"
     shutil.copytree(FIXTURE / "knowledge", content / "knowledge")
-    shutil.copy(INTENTS, content / "intents.yaml")
+    for name in ("intents.yaml", "synonyms.yaml", "languages.yaml"):
+        shutil.copy(INTENTS.parent / name, content / name)
+    emergency = yaml.safe_load((INTENTS.parent / "emergency.yaml").read_text(encoding="utf-8"))
+    emergency["entries"] = ["solferino"]  # the fixture's entries, not the real ones
+    (content / "emergency.yaml").write_text(yaml.safe_dump(emergency, allow_unicode=True), encoding="utf-8")
     for topic, entries in topics.items():
         text = yaml.safe_dump({"entries": entries}, allow_unicode=True, sort_keys=False)
         (content / "knowledge" / f"{topic}.yaml").write_text(text, encoding="utf-8")

@@ -1,147 +1,127 @@
-"""Browsing the knowledge base from the menu, and answering typed questions."""
+"""The knowledge base: browsing the menu's sections, and answering typed messages."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 
-from bot import callbacks, keyboards
 from bot.context import BotContext
-from bot.handlers import news, volunteer, volunteer_keyboards
-from bot.knowledge.model import Entry
-from bot.telegram_html import escape
+from bot.privacy import mask_personal
+from bot.replies import edit, send
+from bot.replies.news import show_latest, show_settings, unsubscribe
+from bot.replies.volunteer import show_form
+from bot.views import knowledge as views
+from bot.views import menu as menu_views
 
-
-def render_entry(entry: Entry, lang: str) -> str:
-    """An entry as the user reads it: the title in bold, then the answer."""
-    text = entry.text(lang)
-    return f"<b>{escape(text.title)}</b>\n\n{text.answer.strip()}"
+# Typed messages that get a UI text and the menu, by the kind the engine gives them.
+_SHORT_REPLIES = {
+    "greeting": "answer.greeting",
+    "thanks": "answer.thanks",
+    "content_free": "answer.tell_more",
+    "out_of_scope": "answer.out_of_scope",
+    "unknown": "answer.unknown",
+}
 
 
 async def open_section(update: Update, context: BotContext) -> None:
-    """Show a page of a main-menu section (or the main menu itself)."""
-    query = update.callback_query
-    section, *rest = callbacks.parts(query.data)
-    await query.answer()
-    lang = context.lang
+    """Show a page of a main-menu section (or the main menu itself) in place."""
+    section, page = context.callback["section"], context.callback.get("page", 0)
+    await update.callback_query.answer()
     if section == "main":
-        await query.edit_message_text(context.t("menu.title"), reply_markup=keyboards.main_menu(context.texts, lang))
-        return
-    if section == "news":
-        await news.open_section(update, context)
-        return
-    title = escape(context.t(f"menu.{section}"))
-    entries = context.library.section_entries(section)
-    if not entries:
-        await query.edit_message_text(
-            f"<b>{title}</b>\n\n{context.t('menu.coming_soon')}",
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboards.back_to_menu(context.texts, lang),
+        text, markup = menu_views.menu(context.texts, context.lang)
+    else:
+        entries = context.content.library.section_entries(section)
+        # About the Society repeats the safety note from /start: where to call, what we never ask.
+        text, markup = views.section_page(
+            context.texts, context.lang, section, entries, page,
+            safety=section == "about", apply_button=section == "volunteer",
         )
-        return
-    page_count = keyboards.pages(len(entries))
-    page = min(max(int(rest[0]) if rest else 0, 0), page_count - 1)
-    counter = f" · {page + 1}/{page_count}" if page_count > 1 else ""
-    # About the Society repeats the safety note from /start: where to call, what we never ask.
-    safety = f"\n\n{context.t('start.safety')}" if section == "about" else ""
-    markup = keyboards.entry_list(context.texts, lang, section, entries, page)
-    if section == "volunteer":  # applying comes first, above the questions about volunteering
-        markup = volunteer_keyboards.with_apply_button(context.texts, lang, markup)
-    await query.edit_message_text(
-        f"<b>{title}</b>{counter}{safety}\n\n{context.t('menu.choose_question')}",
-        parse_mode=ParseMode.HTML,
-        reply_markup=markup,
-    )
+    await edit(update, context, text, markup)
 
 
 async def show_entry(update: Update, context: BotContext) -> None:
     """Show one entry in place of the list or suggestion it was chosen from."""
-    query = update.callback_query
-    (entry_id,) = callbacks.parts(query.data)
-    library = context.library
-    entry = library.kb.get(entry_id)
+    library = context.content.library
+    entry = library.kb.get(context.callback["entry"])
     if entry is None:  # the content was reloaded without it
-        await query.answer(context.t("menu.entry_gone"), show_alert=True)
+        await update.callback_query.answer(context.t("menu.entry_gone"), show_alert=True)
         return
-    await query.answer()
-    lang = context.lang
+    await update.callback_query.answer()
     section = library.section_of(entry)
     position = [e.id for e in library.section_entries(section)].index(entry.id)
-    related = [library.kb.entries[r] for r in entry.related if r in library.kb.entries]
-    await query.edit_message_text(
-        render_entry(entry, lang),
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboards.entry_view(
-            context.texts, lang, related, section=section, page=position // keyboards.PAGE_SIZE
-        ),
+    text, markup = views.entry_in_list(
+        context.texts, context.lang, entry, library.related(entry), section, position // views.PAGE_SIZE
     )
-
-
-async def answer_text(update: Update, context: BotContext) -> None:
-    """Answer a typed message: an answer, "did you mean", an honest "don't know", or an action."""
-    message = update.effective_message
-    library = context.library
-    result = library.answer(message.text, context.lang)
-    lang = result.lang
-    texts = context.texts
-    if result.kind == "answer":
-        entry = library.kb.entries[result.entry_id]
-        related = [library.kb.entries[s["entry_id"]] for s in result.suggestions]
-        await message.reply_text(
-            render_entry(entry, lang),
-            parse_mode=ParseMode.HTML,
-            do_quote=True,  # the quoted question is what a 👎 reports to staff
-            reply_markup=keyboards.answer_view(texts, lang, related, entry.id),
-        )
-    elif result.kind == "did_you_mean":
-        await context.question_log.record("unsure", lang, question=message.text)
-        suggested = [library.kb.entries[s["entry_id"]] for s in result.suggestions]
-        await message.reply_text(texts.get(lang, "answer.did_you_mean"), reply_markup=keyboards.suggestions(texts, lang, suggested))
-    elif result.kind in ("greeting", "thanks"):
-        await message.reply_text(texts.get(lang, f"answer.{result.kind}"), reply_markup=keyboards.main_menu(texts, lang))
-    elif result.kind == "action":
-        await start_action(update, context, result.action)
-    else:
-        await context.question_log.record("unknown", lang, question=message.text)
-        await message.reply_text(
-            texts.get(lang, "answer.unknown"), parse_mode=ParseMode.HTML, reply_markup=keyboards.main_menu(texts, lang)
-        )
-
-
-async def start_action(update: Update, context: BotContext, action: str | None) -> None:
-    """Start what the user asked to do instead of answering a question."""
-    if action == "volunteer":
-        await volunteer.start_form(update, context)
-    else:  # subscribe, unsubscribe, news
-        await news.start_action(update, context, action)
+    await edit(update, context, text, markup)
 
 
 async def show_related(update: Update, context: BotContext) -> None:
     """Send a related entry under an answer as a new message, keeping the answer in the chat."""
-    query = update.callback_query
-    (entry_id,) = callbacks.parts(query.data)
-    entry = context.library.kb.get(entry_id)
+    library = context.content.library
+    entry = library.kb.get(context.callback["entry"])
     if entry is None:
-        await query.answer(context.t("menu.entry_gone"), show_alert=True)
+        await update.callback_query.answer(context.t("menu.entry_gone"), show_alert=True)
         return
-    await query.answer()
-    lang = context.lang
-    related = [context.library.kb.entries[r] for r in entry.related if r in context.library.kb.entries]
-    await query.message.reply_text(
-        render_entry(entry, lang),
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboards.answer_view(context.texts, lang, related, None),
-    )
+    await update.callback_query.answer()
+    text, markup = views.answer(context.texts, context.lang, entry, library.related(entry), votes=False)
+    await send(update, context, text, markup)
 
 
 async def record_vote(update: Update, context: BotContext) -> None:
-    """Store a 👍 or 👎 on an answer (a 👎 with the question asked) and thank the user."""
-    query = update.callback_query
-    direction, lang, entry_id = callbacks.parts(query.data)
-    disliked = direction == "down"
+    """Store a 👍 or 👎 on an answer (a 👎 with the question asked, masked) and thank the person."""
+    query, parsed = update.callback_query, context.callback
+    disliked = parsed["vote"] == "down"
     question = None
-    if disliked and query.message and query.message.reply_to_message:
-        question = query.message.reply_to_message.text
-    await context.question_log.record("dislike" if disliked else "like", lang, question=question, entry_id=entry_id)
+    if disliked and query.message and query.message.reply_to_message and query.message.reply_to_message.text:
+        question = mask_personal(query.message.reply_to_message.text, _own_names(update))
+    lang = parsed["lang"]
+    await context.services.question_log.record("dislike" if disliked else "like", lang, question=question, entry_id=parsed["entry"])
     await query.answer(context.texts.get(lang, "feedback.thanks_down" if disliked else "feedback.thanks_up"))
-    await query.edit_message_reply_markup(keyboards.without_feedback(query.message.reply_markup))
+    await query.edit_message_reply_markup(views.without_votes(query.message.reply_markup))
+
+
+async def answer_text(update: Update, context: BotContext) -> None:
+    """Answer a typed message: emergency numbers first, an answer, "did you mean", a request to act, or why not."""
+    message, services = update.effective_message, context.services
+    library = context.content.library
+    result = library.answer(message.text, context.lang)
+    lang = result.lang
+    if result.kind == "emergency":
+        text, markup = views.emergency(context.texts, lang, library.emergency_reply(lang), library.emergency_entries())
+        await send(update, context, text, markup)
+    elif result.kind == "answer":
+        entry = library.kb.entries[result.entry_id]
+        text, markup = views.answer(context.texts, lang, entry, library.related(entry), votes=True)
+        await send(update, context, text, markup, quote=True)  # the quoted question is what a 👎 reports
+    elif result.kind == "did_you_mean":
+        await services.question_log.record("unsure", lang, question=mask_personal(message.text, _own_names(update)))
+        text, markup = views.suggestions(context.texts, lang, [library.kb.entries[e] for e in result.suggestions])
+        await send(update, context, text, markup)
+    elif result.kind == "language":
+        await services.people.set_language(update.effective_user.id, lang)
+        context.user_data.language = lang
+        text, markup = menu_views.menu(context.texts, lang, note=context.texts.get(lang, "language.changed"))
+        await send(update, context, text, markup)
+    elif result.kind == "action":
+        await start_action(update, context, result.action)
+    else:
+        if result.kind == "unknown":  # in scope but not in the content yet: staff see it in /unanswered
+            await services.question_log.record("unknown", lang, question=mask_personal(message.text, _own_names(update)))
+        text, markup = views.short_reply(context.texts, lang, _SHORT_REPLIES.get(result.kind, "answer.unknown"))
+        await send(update, context, text, markup)
+
+
+async def start_action(update: Update, context: BotContext, action: str | None) -> None:
+    """Do what the person asked instead of answering a question."""
+    if action == "volunteer":
+        await show_form(update, context, await context.services.form.start(update.effective_user.id, context.lang))
+    elif action == "subscribe":
+        await show_settings(update, context)
+    elif action == "unsubscribe":
+        await unsubscribe(update, context)
+    else:
+        await show_latest(update, context)
+
+
+def _own_names(update: Update) -> list[str]:
+    user = update.effective_user
+    return [user.first_name or "", user.last_name or "", user.username or ""] if user else []

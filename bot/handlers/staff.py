@@ -1,103 +1,75 @@
-"""Commands for the Society's staff: reload content, see what the bot could not answer."""
+"""Commands for the Society's staff: reload the content, see what the bot could not answer and teach it."""
 
 from __future__ import annotations
 
-import functools
-import logging
-from typing import Awaitable, Callable
-
 from telegram import Update
-from telegram.constants import ParseMode
 
+from bot.access import staff_only
 from bot.context import BotContext
-from bot.i18n import Texts, TextsError
-from bot.library import Library
-from bot.telegram_html import escape
+from bot.replies import edit, send
+from bot.views import staff as views
 
-log = logging.getLogger(__name__)
-Handler = Callable[[Update, BotContext], Awaitable[None]]
-# Keep staff reports well under Telegram's 4096 characters.
-MAX_REPORT_LINES = 25
-MAX_QUESTION_CHARS = 150
-
-
-def staff_only(handler: Handler) -> Handler:
-    """Let only ADMIN_IDS through; tell anyone else politely and change nothing."""
-
-    @functools.wraps(handler)
-    async def guarded(update: Update, context: BotContext) -> None:
-        if not context.settings.is_admin(update.effective_user.id if update.effective_user else None):
-            log.info("user %s tried a staff command", update.effective_user.id if update.effective_user else None)
-            if update.callback_query:
-                await update.callback_query.answer(context.t("errors.not_staff"), show_alert=True)
-            else:
-                await update.effective_message.reply_text(context.t("errors.not_staff"))
-            return
-        await handler(update, context)
-
-    return guarded
+MAX_UNANSWERED = 10
+NEAREST = 3
 
 
 @staff_only
 async def reload_content(update: Update, context: BotContext) -> None:
-    """Re-read and check content/; switch to it only if it has no problems."""
-    settings = context.settings
-    library, problems = Library.reload(settings.content_dir)
-    try:
-        texts = Texts.load(settings.content_dir / "ui", settings.default_language)
-        problems += texts.missing()
-    except TextsError as exc:
-        problems.append(str(exc))
-    if problems or library is None:
-        shown = problems[:MAX_REPORT_LINES]
-        more = len(problems) - len(shown)
-        lines = "\n".join(f"• {escape(p[:300])}" for p in shown)
-        tail = "\n" + context.t("staff.and_more", count=more) if more else ""
-        await update.effective_message.reply_text(
-            context.t("staff.reload_failed", count=len(problems)) + "\n" + lines + tail, parse_mode=ParseMode.HTML
-        )
+    """Re-read and check content/ (exactly as check-content does); switch to it only if it has no problem."""
+    checked = await context.services.reload()
+    if checked.content is None:
+        await send(update, context, views.problems_report(context.texts, context.lang, checked.problems))
         return
-    context.bot_data.library = library
-    context.bot_data.texts = texts
-    await update.effective_message.reply_text(
-        context.t("staff.reload_ok", entries=len(library.kb.entries), topics=len(library.kb.topics))
-    )
+    kb = checked.content.library.kb
+    await send(update, context, context.t("staff.reload_ok", entries=len(kb.entries), topics=len(kb.topics)))
 
 
 @staff_only
 async def show_unanswered(update: Update, context: BotContext) -> None:
-    """List the most frequent questions the bot could not answer."""
-    rows = await context.question_log.frequent(("unknown", "unsure"), limit=MAX_REPORT_LINES)
+    """List the most frequent questions the bot could not answer, each with its nearest entries to teach it."""
+    services = context.services
+    rows = await services.question_log.frequent(("unknown", "unsure"), limit=MAX_UNANSWERED)
     if not rows:
-        await update.effective_message.reply_text(context.t("staff.unanswered_empty"))
+        await send(update, context, context.t("staff.unanswered_empty"))
         return
-    lines = [f"{n}. {_quote(r.question)} — {r.count}× ({r.lang}, {r.last_asked[:10]})" for n, r in enumerate(rows, 1)]
-    await update.effective_message.reply_text(
-        context.t("staff.unanswered_title") + "\n\n" + "\n".join(lines), parse_mode=ParseMode.HTML
-    )
+    library = services.content.library
+    nearest = {row.id: library.nearest(row.question, row.lang, NEAREST) for row in rows}
+    for text, markup in views.unanswered(context.texts, context.lang, rows, library.kb, nearest):
+        await send(update, context, text, markup)
+
+
+@staff_only
+async def teach(update: Update, context: BotContext) -> None:
+    """Attach an unanswered question to the chosen entry (used by the search at once), or dismiss it."""
+    query, parsed, services = update.callback_query, context.callback, context.services
+    entry_id = None if parsed["entry"] == "none" else parsed["entry"]
+    if entry_id is not None and services.content.library.kb.get(entry_id) is None:
+        await query.answer(context.t("menu.entry_gone"), show_alert=True)
+        return
+    taught = await services.question_log.teach(parsed["question"], entry_id, update.effective_user.id)
+    if taught is None:
+        await query.answer(context.t("errors.stale_button"))
+        return
+    if entry_id is not None:
+        await services.apply_taught()  # used by the search at once: no restart, no redeploy
+    await query.answer()
+    title = services.content.library.kb.entries[entry_id].text(context.lang).title if entry_id else ""
+    key = "staff.taught" if entry_id else "staff.dismissed"
+    await edit(update, context, context.t(key, question=views.quote(taught[0]), title=title))
 
 
 @staff_only
 async def show_feedback(update: Update, context: BotContext) -> None:
     """Show the answers people disliked, with the questions they had asked."""
-    votes = await context.question_log.votes(limit=MAX_REPORT_LINES)
-    disliked = await context.question_log.frequent(("dislike",), limit=MAX_REPORT_LINES)
+    log = context.services.question_log
+    votes = await log.votes(limit=views.MAX_REPORT_LINES)
     if not votes:
-        await update.effective_message.reply_text(context.t("staff.feedback_empty"))
+        await send(update, context, context.t("staff.feedback_empty"))
         return
-    kb = context.library.kb
-    lines = []
-    for vote in votes:
-        entry = kb.get(vote.entry_id)
-        title = escape(entry.text(context.lang).title) if entry else escape(vote.entry_id)
-        lines.append(f"👎 {vote.dislikes}  👍 {vote.likes}  {title} (<code>{escape(vote.entry_id)}</code>)")
-    text = context.t("staff.feedback_title") + "\n\n" + "\n".join(lines)
-    if disliked:
-        questions = [f"• {_quote(r.question)} — {r.count}× ({r.lang})" for r in disliked]
-        text += "\n\n" + context.t("staff.feedback_questions") + "\n" + "\n".join(questions)
-    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
-
-
-def _quote(question: str) -> str:
-    short = question if len(question) <= MAX_QUESTION_CHARS else question[: MAX_QUESTION_CHARS - 1] + "…"
-    return f"«{escape(short)}»"
+    library = context.content.library
+    await send(update, context, views.feedback(context.texts, context.lang, votes, library.kb))
+    disliked = await log.frequent(("dislike",), limit=MAX_UNANSWERED)
+    nearest = {row.id: library.nearest(row.question, row.lang, NEAREST) for row in disliked}
+    messages = views.unanswered(context.texts, context.lang, disliked, library.kb, nearest, title="staff.feedback_questions")
+    for text, markup in messages if disliked else []:
+        await send(update, context, text, markup)

@@ -1,97 +1,93 @@
-"""Answer one free-text message: a greeting, thanks, a request to act, or a question for the
-knowledge base (answered, "did you mean", or unknown)."""
+"""Decide what one free-text message is and how to answer it: an emergency first, then a request
+to switch language, a greeting, thanks or action, a message with nothing to answer, and finally a
+question for the knowledge base (answered, "did you mean", unknown, or out of scope)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from bot.knowledge.model import ACTIONS, LANGS, KnowledgeBase
+from bot.knowledge.scope import content_words
 from bot.knowledge.search import Hit, SearchIndex
+from bot.knowledge.stemming import question_words
 
-# Tuned on bench/eval (python bench/eval.py): answer when the best entry scores at least
-# ANSWER_MIN_SCORE and leads the next one by MIN_MARGIN, or scores CONFIDENT_SCORE anyway.
-ANSWER_MIN_SCORE = 0.45
-CONFIDENT_SCORE = 0.7
-MIN_MARGIN = 0.02
-# A question half made of words the content never uses is about something else ("how to cook
-# plov" matches "Cook Islands"): never answered outright, whatever the score.
-MAX_UNKNOWN_SHARE = 0.5
+# Tuned on the tuning part of bench/eval (python bench/eval.py): answer when the best entry
+# scores at least ANSWER_MIN_SCORE and leads the next one by MIN_RELATIVE_MARGIN of its score.
+ANSWER_MIN_SCORE = 0.24
+MIN_RELATIVE_MARGIN = 0.06
 # Otherwise offer the entries scoring at least this ("did you mean"), else say we don't know.
-SUGGEST_MIN_SCORE = 0.3
-SUGGEST_RELATIVE = 0.75
+SUGGEST_MIN_SCORE = 0.15
+SUGGEST_RELATIVE = 0.8
 MAX_SUGGESTIONS = 3
+# A question half made of words the content never uses is about something else ("how to cook
+# plov" matches "Cook Islands"): never answered outright, and out of scope when nothing matches.
+MIN_KNOWN_SHARE = 0.6
 
-KINDS = ("answer", "did_you_mean", "unknown", "greeting", "thanks", "action")
+KINDS = (
+    "answer", "did_you_mean", "unknown", "out_of_scope", "content_free", "emergency", "greeting", "thanks",
+    "action", "language",
+)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Answer:
-    """What the bot makes of a message; the fields of `python -m bot ask` plus `kind`."""
+    """What the bot makes of a message: its kind, the language to reply in, and the entries involved."""
 
     query: str
     lang: str
-    answered: bool = False
+    kind: str
     entry_id: str | None = None
-    title: str | None = None
-    answer: str | None = None
     score: float = 0.0
-    suggestions: list[dict[str, str]] = field(default_factory=list)
+    suggestions: tuple[str, ...] = ()  # entry ids: the related entries of an answer, or did-you-mean choices
     action: str | None = None
-    kind: str = "unknown"
 
-    def to_dict(self) -> dict[str, Any]:
-        """The answer as a JSON-ready dict."""
-        return asdict(self)
+    @property
+    def answered(self) -> bool:
+        """True when the reply is a knowledge entry."""
+        return self.kind == "answer"
 
 
 def answer_question(index: SearchIndex, kb: KnowledgeBase, text: str, user_lang: str) -> Answer:
-    """Decide what the message is and build the reply data in the right language."""
+    """Decide what the message is and in which language to reply."""
     user_lang = user_lang if user_lang in LANGS else LANGS[0]
     tokens = index.tokens(text)
-    detected = index.language_of(tokens, text)
+    lang = index.language_of(tokens, text) or user_lang
+    if index.emergency.is_emergency(tokens, index.content_positions(tokens)):
+        return Answer(text, lang, "emergency", suggestions=tuple(e for e in kb.lexicon.emergency.entries if e in kb.entries))
+    requested = index.switch.requested(tokens)
+    if requested is not None:
+        return Answer(text, requested, "language", action="language")
     intent = index.intents.match(tokens)
     if intent is not None:
-        lang = intent.lang or detected or user_lang
         kind = intent.name if intent.name in ("greeting", "thanks") else "action"
         action = intent.name if intent.name in ACTIONS else None
-        return Answer(query=text, lang=lang, score=intent.score, action=action, kind=kind)
-    hits = index.search_tokens(tokens, detected or user_lang, limit=MAX_SUGGESTIONS)
-    if not hits or hits[0].score < SUGGEST_MIN_SCORE:
-        score = hits[0].score if hits else 0.0
-        return Answer(query=text, lang=detected or user_lang, score=score, kind="unknown")
-    top = hits[0]
-    lang = detected or top.lang
-    if _is_confident(hits) and index.unknown_share(tokens) < MAX_UNKNOWN_SHARE:
+        return Answer(text, intent.lang or lang, kind, score=intent.score, action=action)
+    if not content_words(tokens, lambda t: _says_nothing(index, t), index.is_known):
+        return Answer(text, lang, "content_free")
+    return _search(index, kb, text, tokens, lang)
+
+
+def _says_nothing(index: SearchIndex, token: str) -> bool:
+    return token in index.empty_words or token in index.noise or token in question_words()
+
+
+def _search(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str], lang: str) -> Answer:
+    hits = index.search_tokens(tokens, lang, limit=MAX_SUGGESTIONS)
+    known = index.known_share(tokens)
+    top = hits[0] if hits else None
+    if top is None or top.score < SUGGEST_MIN_SCORE:
+        kind = "out_of_scope" if known < MIN_KNOWN_SHARE or top is None else "unknown"
+        return Answer(text, lang, kind, score=top.score if top else 0.0)
+    if _is_confident(hits) and known >= MIN_KNOWN_SHARE:
         entry = kb.entries[top.entry_id]
-        entry_text = entry.text(lang)
-        return Answer(
-            query=text,
-            lang=lang,
-            answered=True,
-            entry_id=entry.id,
-            title=entry_text.title,
-            answer=entry_text.answer,
-            score=top.score,
-            suggestions=_titles(kb, [r for r in entry.related if r in kb.entries], lang),
-            kind="answer",
-        )
+        related = tuple(r for r in entry.related if r in kb.entries)
+        return Answer(text, lang, "answer", entry.id, top.score, related)
     floor = max(SUGGEST_MIN_SCORE, top.score * SUGGEST_RELATIVE)
-    close = [hit.entry_id for hit in hits if hit.score >= floor]
-    return Answer(
-        query=text,
-        lang=lang,
-        score=top.score,
-        suggestions=_titles(kb, close, lang),
-        kind="did_you_mean",
-    )
+    close = tuple(hit.entry_id for hit in hits if hit.score >= floor)
+    return Answer(text, lang, "did_you_mean", score=top.score, suggestions=close)
 
 
 def _is_confident(hits: list[Hit]) -> bool:
     top = hits[0].score
     second = hits[1].score if len(hits) > 1 else 0.0
-    return top >= CONFIDENT_SCORE or (top >= ANSWER_MIN_SCORE and top - second >= MIN_MARGIN)
-
-
-def _titles(kb: KnowledgeBase, entry_ids: list[str], lang: str) -> list[dict[str, str]]:
-    return [{"entry_id": entry_id, "title": kb.entries[entry_id].text(lang).title} for entry_id in entry_ids]
+    return top >= ANSWER_MIN_SCORE and top - second >= MIN_RELATIVE_MARGIN * top

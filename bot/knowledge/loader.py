@@ -1,4 +1,4 @@
-"""Read content/knowledge/*.yaml and content/intents.yaml into a KnowledgeBase, checking the schema."""
+"""Read content/knowledge/*.yaml and the word lists beside it into a KnowledgeBase, checking the schema."""
 
 from __future__ import annotations
 
@@ -7,21 +7,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.knowledge.model import (
-    ACTIONS,
-    ActionRule,
-    INTENT_KINDS,
-    LANGS,
-    ContentError,
-    Entry,
-    EntryText,
-    Intents,
-    KnowledgeBase,
-    Source,
-)
+from bot.knowledge.model import LANGS, ContentError, Entry, EntryText, KnowledgeBase, Source
 from bot.knowledge.normalize import normalize
+from bot.knowledge.word_lists import read_intents, read_lexicon
+from bot.knowledge.yaml_reader import as_strings, read_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_QUESTIONS = 6
@@ -54,7 +43,7 @@ def read_content(content_dir: Path) -> tuple[KnowledgeBase | None, list[str]]:
     topics: list[str] = []
     for path in files:
         label = f"knowledge/{path.name}"
-        document = _read_yaml(path, label, problems)
+        document = read_yaml(path, label, problems)
         if document is None:
             continue
         data, lines = document
@@ -75,37 +64,11 @@ def read_content(content_dir: Path) -> tuple[KnowledgeBase | None, list[str]]:
             entries[entry.id] = entry
     _check_related(entries, all_ids, problems)
     _check_duplicate_questions(entries, problems)
-    intents = _read_intents(content_dir / "intents.yaml", problems)
-    if not entries or intents is None:
+    intents = read_intents(content_dir / "intents.yaml", problems)
+    lexicon = read_lexicon(content_dir, problems)
+    if not entries or intents is None or lexicon is None:
         return None, problems
-    return KnowledgeBase(entries=entries, topics=topics, intents=intents), problems
-
-
-def _read_yaml(path: Path, label: str, problems: list[str]) -> tuple[Any, list[int]] | None:
-    """Parse one YAML file; also return the line of each item of its `entries` list."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{label}: cannot read: {exc}")
-        return None
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        problems.append(f"{label}{line}: YAML syntax error: {reason}")
-        return None
-    finally:
-        loader.dispose()
-    lines: list[int] = []
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.value == "entries" and isinstance(value, yaml.SequenceNode):
-                lines = [item.start_mark.line + 1 for item in value.value]
-    return data, lines
+    return KnowledgeBase(entries=entries, topics=topics, intents=intents, lexicon=lexicon), problems
 
 
 def _parse_entry(raw: Any, topic: str, where: str, problems: list[str]) -> Entry | None:
@@ -130,10 +93,10 @@ def _parse_entry(raw: Any, topic: str, where: str, problems: list[str]) -> Entry
     if "reviewed" in raw and reviewed is None:
         problems.append(f"{name}: reviewed must be a date YYYY-MM-DD, got {raw.get('reviewed')!r}")
     sources = _sources(raw.get("sources"), name, problems) if "sources" in raw else []
-    facts = _strings(raw.get("facts", []))
+    facts = as_strings(raw.get("facts", []))
     if facts is None or not all(_FACT_ITEM.match(item) for item in facts):
         problems.append(f"{name}: facts must be a list of fact-sheet items such as [A1, J12]")
-    related = _strings(raw.get("related"))
+    related = as_strings(raw.get("related"))
     if "related" in raw and (related is None or not 1 <= len(related) <= MAX_RELATED):
         problems.append(f"{name}: related must be a list of 1-{MAX_RELATED} entry ids")
     keywords = _keywords(raw.get("keywords", {}), name, problems)
@@ -202,7 +165,7 @@ def _parse_text(raw: Any, name: str, problems: list[str]) -> EntryText | None:
             problems.append(f"{name}: title is {len(title.strip())} characters (at most {MAX_TITLE})")
         elif re.search(r"<[a-zA-Z/]", title):
             problems.append(f"{name}: title must be plain text (no HTML)")
-    questions = _strings(raw.get("questions"))
+    questions = as_strings(raw.get("questions"))
     if "questions" in raw:
         if questions is None or not all(q.strip() for q in questions):
             problems.append(f"{name}: questions must be a list of non-empty strings")
@@ -223,19 +186,12 @@ def _keywords(raw: Any, name: str, problems: list[str]) -> dict[str, list[str]]:
         return {}
     keywords = {}
     for lang, words in raw.items():
-        values = _strings(words)
+        values = as_strings(words)
         if values is None:
             problems.append(f"{name}: keywords.{lang} must be a list of words")
         else:
             keywords[lang] = values
     return keywords
-
-
-def _strings(raw: Any) -> list[str] | None:
-    """A list of scalars as strings (numbers such as 1859 are allowed unquoted), else None."""
-    if not isinstance(raw, list) or not all(isinstance(item, (str, int, float)) for item in raw):
-        return None
-    return [str(item) for item in raw]
 
 
 def _date(raw: Any) -> date | None:
@@ -271,96 +227,3 @@ def _check_duplicate_questions(entries: dict[str, Entry], problems: list[str]) -
                         f"knowledge/{entry.topic}.yaml: {entry.id}: {lang}: question {question!r} "
                         f"duplicates one of {first}"
                     )
-
-
-def _read_intents(path: Path, problems: list[str]) -> Intents | None:
-    """Read intents.yaml: greeting/thanks phrases and fillers per language, word groups, actions."""
-    label = path.name
-    if not path.is_file():
-        problems.append(f"{label}: missing")
-        return None
-    document = _read_yaml(path, label, problems)
-    if document is None:
-        return None
-    data, _ = document
-    if not isinstance(data, dict):
-        problems.append(f"{label}: must be a mapping (greeting, thanks, fillers, words, actions)")
-        return None
-    count = len(problems)
-    allowed = (*INTENT_KINDS, "fillers", "words", "actions")
-    unknown = [str(key) for key in data if key not in allowed]
-    if unknown:
-        problems.append(f"{label}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(allowed)})")
-    phrases = {kind: _per_language(data.get(kind), f"{label}: {kind}", problems) for kind in INTENT_KINDS}
-    fillers = _per_language(data.get("fillers", {}), f"{label}: fillers", problems)
-    words: dict[str, list[str]] = {}
-    raw_words = data.get("words")
-    if not isinstance(raw_words, dict):
-        problems.append(f"{label}: words must map group names to lists of words")
-    else:
-        for group, items in raw_words.items():
-            values = _strings(items)
-            if values is None or not all(v.strip() for v in values):
-                problems.append(f"{label}: words.{group} must be a list of non-empty words")
-            else:
-                words[str(group)] = values
-    actions = {}
-    raw_actions = data.get("actions")
-    if not isinstance(raw_actions, dict):
-        problems.append(f"{label}: actions must map {', '.join(ACTIONS)} to their rules")
-        raw_actions = {}
-    for name in ACTIONS:
-        if name not in raw_actions:
-            problems.append(f"{label}: actions: missing '{name}'")
-    for name, rule in raw_actions.items():
-        parsed = _action_rule(rule, f"{label}: actions.{name}", words, problems)
-        if name not in ACTIONS:
-            problems.append(f"{label}: actions: unknown action {name!r} (known: {', '.join(ACTIONS)})")
-        elif parsed is not None:
-            actions[name] = parsed
-    if len(problems) > count:
-        return None
-    return Intents(phrases=phrases, fillers=fillers, words=words, actions=actions)
-
-
-def _per_language(block: Any, name: str, problems: list[str]) -> dict[str, list[str]]:
-    if block is None:
-        problems.append(f"{name}: missing")
-        return {}
-    if not isinstance(block, dict) or any(lang not in LANGS for lang in block):
-        problems.append(f"{name}: must map kk/ru/en to lists of phrases")
-        return {}
-    per_lang = {}
-    for lang, items in block.items():
-        values = _strings(items)
-        if values is None or not all(v.strip() for v in values):
-            problems.append(f"{name}.{lang}: must be a list of non-empty phrases")
-        else:
-            per_lang[lang] = values
-    return per_lang
-
-
-def _action_rule(raw: Any, name: str, words: dict[str, list[str]], problems: list[str]) -> ActionRule | None:
-    if not isinstance(raw, dict) or "when" not in raw:
-        problems.append(f"{name}: must be a mapping with 'when' (a list of lists of word groups)")
-        return None
-    keys = ("when", "not_with", "unless", "max_other_words")
-    extra = [str(key) for key in raw if key not in keys]
-    if extra:
-        problems.append(f"{name}: unknown key(s) {', '.join(extra)} (allowed: {', '.join(keys)})")
-    when = raw["when"]
-    if not isinstance(when, list) or not when or not all(_strings(line) for line in when):
-        problems.append(f"{name}: when must be a list of lists of word groups, e.g. [[want, volunteer]]")
-        return None
-    lines = [_strings(line) for line in when]
-    not_with, unless = _strings(raw.get("not_with", [])), _strings(raw.get("unless", []))
-    if not_with is None or unless is None:
-        problems.append(f"{name}: not_with and unless must be lists of word groups")
-        not_with, unless = not_with or [], unless or []
-    for group in sorted({g for line in [*lines, not_with, unless] for g in line} - set(words)):
-        problems.append(f"{name}: unknown word group {group!r}")
-    limit = raw.get("max_other_words", 2)
-    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
-        problems.append(f"{name}: max_other_words must be a whole number")
-        limit = 2
-    return ActionRule(when=lines, not_with=not_with, unless=unless, max_other_words=limit)

@@ -69,21 +69,53 @@ class ActionRule:
 
 @dataclass(frozen=True)
 class Intents:
-    """content/intents.yaml: greeting/thanks phrases per language, fillers, word groups, action rules."""
+    """content/intents.yaml: greeting/thanks phrases and fillers per language, word groups, action rules, empty words."""
 
     phrases: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     fillers: dict[str, list[str]] = field(default_factory=dict)
     words: dict[str, list[str]] = field(default_factory=dict)
     actions: dict[str, ActionRule] = field(default_factory=dict)
+    empty: dict[str, list[str]] = field(default_factory=dict)  # words that alone say nothing: yes, no, ok
+
+
+@dataclass(frozen=True)
+class Emergency:
+    """content/emergency.yaml: what says someone is in danger now, the reply, and the entries it links to."""
+
+    entries: list[str] = field(default_factory=list)
+    reply: dict[str, str] = field(default_factory=dict)
+    danger: dict[str, list[str]] = field(default_factory=dict)  # enough alone: "не дышит", "bleeding"
+    calls: dict[str, list[str]] = field(default_factory=dict)  # "помогите", "SOS": when little else is said
+    disasters: dict[str, list[str]] = field(default_factory=dict)  # "пожар", "flood": with a word of `now`
+    now: dict[str, list[str]] = field(default_factory=dict)  # "у нас", "сейчас", "we", people: it is happening
+    about: dict[str, list[str]] = field(default_factory=dict)  # "Red Cross", "history": a question about help
+
+
+@dataclass(frozen=True)
+class LanguageNames:
+    """content/languages.yaml: the words that name each language, and the words of a request to switch."""
+
+    names: dict[str, list[str]] = field(default_factory=dict)  # target language → its names
+    request_words: list[str] = field(default_factory=list)  # "говори", "жаз", "speak", "in"...
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The staff-edited word lists besides the entries: synonyms, emergencies, language names, empty words."""
+
+    synonyms: dict[str, list[list[str]]] = field(default_factory=dict)  # language → groups of equivalent words
+    emergency: Emergency = field(default_factory=Emergency)
+    languages: LanguageNames = field(default_factory=LanguageNames)
 
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """All entries by id, the topics in file order, and the intents."""
+    """All entries by id, the topics in file order, the intents and the other word lists."""
 
     entries: dict[str, Entry]
     topics: list[str]
     intents: Intents = field(default_factory=Intents)
+    lexicon: Lexicon = field(default_factory=Lexicon)
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id, or None."""

@@ -40,6 +40,11 @@ def find_problems(content_dir: Path) -> tuple[KnowledgeBase | None, list[str]]:
     if kb is None:
         return None, problems
     problems.extend(answer_problems(kb))
+    problems.extend(
+        f"emergency.yaml: entries: {entry_id!r} is not an entry id"
+        for entry_id in kb.lexicon.emergency.entries
+        if entry_id not in kb.entries
+    )
     problems.extend(self_test(SearchIndex.build(kb), kb))
     return kb, problems
 
@@ -123,7 +128,7 @@ def self_test(index: SearchIndex, kb: KnowledgeBase) -> list[str]:
                 if result.kind == "answer":
                     got = f"the answer {result.entry_id} ({result.score:.2f})"
                 elif result.kind == "did_you_mean":
-                    got = "did-you-mean " + ", ".join(s["entry_id"] for s in result.suggestions)
+                    got = "did-you-mean " + ", ".join(result.suggestions)
                 elif result.kind == "action":
                     got = f"the action {result.action}"
                 else:

@@ -1,7 +1,11 @@
-"""The delivery worker: drains the broadcast outbox at BROADCAST_RATE, writing each result as it happens.
+"""The delivery worker: drains the broadcast outbox, alerts first, writing results in small batches.
 
-Crash safety: a delivery row stays 'pending' until Telegram's answer for it is written, so after
-a crash or restart only the messages in flight at that moment (at most CONCURRENCY) can go twice.
+Crash safety: a delivery row stays 'pending' until its result is written. Results are written in
+one transaction per batch (every BATCH_SECONDS or BATCH_SIZE results), so after a crash only the
+sends in flight or in the unwritten batch can go twice; nothing is lost.
+
+Priority: a broadcast is served until one of higher priority (an alert) is due; the worker then
+stops between two sends, delivers the alert, and comes back to where it was.
 """
 
 from __future__ import annotations
@@ -9,206 +13,227 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
+from datetime import datetime, timezone
 
-from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-
-from bot.i18n import Texts
-from bot.news.message import send_announcement
-from bot.news.progress_message import ProgressMessage
-from bot.news.throttle import BROADCAST, SendBudget, retry_seconds
-from storage.broadcasts import Broadcast, BroadcastRepository, Delivery
+from bot.delivery.budget import SendBudget
+from bot.delivery.outgoing import Courier, Outgoing, Result
+from bot.news.lifecycle import WAITING, BroadcastStatus
+from bot.news.progress import ProgressReporter, RateMeter, figures
+from storage.broadcasts import Broadcast, BroadcastRepository, Delivery, DeliveryResult
 from storage.db import utc_now
-from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
 
-# Sends in flight at once: enough to keep the pace over Telegram's ~100 ms round trip.
+# Sends in flight at once: enough to keep the pace over Telegram's round trip (paid ones go faster).
 CONCURRENCY = 8
-BATCH = 200
+PAID_CONCURRENCY = 64
+READ_BATCH = 500
+# Results are written together, at least this often.
+BATCH_SIZE = 100
+BATCH_SECONDS = 0.2
 # Network errors: up to this many attempts per recipient, waiting 1, 2, 4... seconds between them.
 MAX_ATTEMPTS = 4
 MAX_BACKOFF_SECONDS = 30.0
 # A recipient whose message keeps hitting RetryAfter is given up on after this many (never seen in practice).
 MAX_FLOOD_WAITS = 20
-# How often the worker looks for queued, scheduled or resumed broadcasts when nobody wakes it.
 POLL_SECONDS = 1.0
-# How often the status is re-read while sending (pause and cancel also wake the worker).
-STATUS_CHECK_SECONDS = 0.5
+# How often the status, the valid-until time and waiting alerts are looked at while sending.
+CHECK_SECONDS = 0.25
+PROGRESS_SECONDS = 3.0
+LANGUAGES = ("kk", "ru", "en")
+FINISHED, STOPPED, PREEMPTED, EXPIRED = "finished", "stopped", "preempted", "expired"
+
+# The message a reader of a language gets (rendered once per broadcast and language).
+Compose = Callable[[Broadcast, str], Outgoing]
 
 
 class BroadcastWorker:
-    """Runs inside the bot as one asyncio task: start(), wake() on changes, close() at shutdown."""
+    """One asyncio task inside the bot: start(), wake() on changes, close() before the bot stops."""
 
-    def __init__(
-        self,
-        bot: Bot,
-        broadcasts: BroadcastRepository,
-        users: UserRepository,
-        budget: SendBudget,
-        texts: Callable[[], Texts],
-        default_language: str,
-        active: Callable[[], bool] = lambda: True,
-    ) -> None:
-        self.bot = bot
-        self.broadcasts = broadcasts
-        self.users = users
+    def __init__(self, repo: BroadcastRepository, courier: Courier, budget: SendBudget, compose: Compose,
+                 progress: ProgressReporter, default_language: str) -> None:
+        self.repo = repo
+        self.courier = courier
         self.budget = budget
-        self.texts = texts
+        self.compose = compose
+        self.progress = progress
         self.default_language = default_language
-        self.active = active  # False while the Application is not running: start no new sends
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._stopping = False
         self._inflight: set[asyncio.Task] = set()
+        self._results: list[DeliveryResult] = []
+        self._waiting_for: dict[int, int] = {}  # broadcast id -> the alert it gave way to
 
     def start(self) -> None:
         """Start the worker task."""
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name="broadcast-worker")
 
     def wake(self) -> None:
         """Look at the outbox now (a broadcast was queued, paused, resumed or cancelled)."""
         self._wake.set()
 
-    async def close(self, timeout: float = 5.0) -> None:
-        """Stop taking new recipients and wait a little for the sends in flight to be written."""
+    async def close(self) -> None:
+        """Start no new send; wait for the sends in flight and write every result (call before the bot stops)."""
+        self._stopping = True
+        self.wake()
         if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+            await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
-        if self._inflight:
-            await asyncio.wait(self._inflight, timeout=timeout)
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
-                if self.active():
-                    await self._start_due()
-                    sending = await self.broadcasts.sending()
-                    if sending:
-                        await self._deliver(sending[0])
-                        continue
-            except asyncio.CancelledError:
-                raise
+                await self._start_due()
+                sending = await self.repo.with_status(BroadcastStatus.SENDING)
+                if sending:
+                    await self._deliver(sending[0])
+                    continue
             except Exception:
                 log.exception("the broadcast worker failed; retrying in %s s", POLL_SECONDS)
             self._wake.clear()
+            if self._stopping:
+                break
             try:
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
             except TimeoutError:
                 pass
 
     async def _start_due(self) -> None:
-        for broadcast_id in await self.broadcasts.due(utc_now()):
-            total = await self.broadcasts.start(broadcast_id, self.default_language)
+        for broadcast_id in await self.repo.due(utc_now(), WAITING):
+            total = await self.repo.start(broadcast_id, self.default_language, WAITING, BroadcastStatus.SENDING)
             log.info("broadcast %s started: %s recipients", broadcast_id, total)
 
     async def _deliver(self, broadcast_id: int) -> None:
-        broadcast = await self.broadcasts.get(broadcast_id)
-        progress = ProgressMessage(self.bot, self.broadcasts, self.users, self.texts, self.default_language)
-        reporter = asyncio.create_task(progress.keep_updated(broadcast))
+        broadcast = await self.repo.get(broadcast_id)
+        self._waiting_for.pop(broadcast_id, None)
+        messages = {lang: self.compose(broadcast, lang) for lang in LANGUAGES}
+        meter = RateMeter()
+        reporter = asyncio.create_task(self._report(broadcast, meter))
         try:
-            finished = await self._drain(broadcast)
+            ending = await self._drain(broadcast, messages)
         finally:
             if self._inflight:
                 await asyncio.wait(self._inflight)
+            await self._write_results(broadcast.id)
             reporter.cancel()
             await asyncio.gather(reporter, return_exceptions=True)
-        if finished:
-            await self.broadcasts.set_status(broadcast_id, "done", only_from=("sending",))
-            log.info("broadcast %s done", broadcast_id)
-        await progress.show(await self.broadcasts.get(broadcast_id))
+        if ending == EXPIRED:
+            expired = await self.repo.expire(broadcast.id)
+            log.info("broadcast %s expired: %s recipients not reached in time", broadcast.id, expired)
+        if ending in (FINISHED, EXPIRED):
+            await self.repo.transition(broadcast.id, BroadcastStatus.DONE, (BroadcastStatus.SENDING,), finished=True)
+            log.info("broadcast %s done", broadcast.id)
+        await self._show(broadcast.id, meter)
 
-    async def _drain(self, broadcast: Broadcast) -> bool:
-        """Send to every pending recipient; True when none is left, False when paused, cancelled or stopping."""
-        slots = asyncio.Semaphore(CONCURRENCY)
-        status = _StatusWatch(self, broadcast.id)
+    async def _drain(self, broadcast: Broadcast, messages: dict[str, Outgoing]) -> str:
+        """Send to every pending recipient; how it ended: finished, stopped, preempted or expired."""
+        slots = asyncio.Semaphore(PAID_CONCURRENCY if broadcast.paid else CONCURRENCY)
+        watch = _Watch(self, broadcast)
         cursor = 0
+        last_write = time.monotonic()
         while True:
-            rows = await self.broadcasts.pending(broadcast.id, cursor, BATCH)
+            rows = await self.repo.pending(broadcast.id, cursor, READ_BATCH)
             if not rows:
                 if self._inflight:
                     await asyncio.wait(self._inflight)
-                # A second pass picks up any recipient skipped while it was in flight.
-                rows = await self.broadcasts.pending(broadcast.id, 0, BATCH)
+                await self._write_results(broadcast.id)
+                # A second pass picks up any recipient whose send was retried meanwhile.
+                rows = await self.repo.pending(broadcast.id, 0, READ_BATCH)
                 if not rows:
-                    return True
+                    return FINISHED
             for row in rows:
                 cursor = row.user_id
                 await slots.acquire()
-                if not await status.still_sending():
+                ending = await watch.ending()
+                if ending:
                     slots.release()
-                    return False
-                task = asyncio.create_task(self._send_one(broadcast, row))
+                    return ending
+                task = asyncio.create_task(self._send_one(broadcast, row, messages[row.lang]))
                 self._inflight.add(task)
                 task.add_done_callback(lambda t: (self._inflight.discard(t), slots.release()))
+                now = time.monotonic()
+                if len(self._results) >= BATCH_SIZE or now - last_write >= BATCH_SECONDS:
+                    last_write = now
+                    await self._write_results(broadcast.id)
 
-    async def _send_one(self, broadcast: Broadcast, row: Delivery) -> None:
+    async def _send_one(self, broadcast: Broadcast, row: Delivery, message: Outgoing) -> None:
         attempts, flood_waits = row.attempts, 0
         while True:
-            await self.budget.for_broadcast()
-            if not self.active():
-                return  # the bot is stopping: the row stays pending for the next start
-            user = await self.users.get(row.user_id)
-            if user is not None and user.blocked:  # blocked the bot since the broadcast started: don't try
-                await self.broadcasts.record(broadcast.id, row.user_id, "blocked", attempts, "blocked the bot")
-                return
+            await self.budget.for_broadcast(paid=broadcast.paid)
             attempts += 1
-            try:
-                await send_announcement(self.bot, row.user_id, broadcast, row.lang, self.texts(), rate_limit_args=BROADCAST)
-            except RetryAfter as exc:
+            outcome = await self.courier.send(row.user_id, message, quiet=broadcast.quiet, paid=broadcast.paid, paced=True)
+            if outcome.result is Result.RETRY:
                 # Telegram's flood control: everyone waits exactly as told; this try does not count.
-                self.budget.close_for(retry_seconds(exc))
+                self.budget.close_for(outcome.retry_after)
                 attempts -= 1
                 flood_waits += 1
                 if flood_waits <= MAX_FLOOD_WAITS:
                     continue
-                await self.broadcasts.record(broadcast.id, row.user_id, "failed", attempts, _describe(exc))
-            except Forbidden as exc:
-                await self.broadcasts.record(broadcast.id, row.user_id, "blocked", attempts, _describe(exc))
-                await self.users.set_blocked(row.user_id, True)
-            except BadRequest as exc:  # "chat not found" and the like: trying again would not help
-                await self.broadcasts.record(broadcast.id, row.user_id, "failed", attempts, _describe(exc))
-            except NetworkError as exc:  # includes TimedOut
-                if attempts < MAX_ATTEMPTS:
-                    await asyncio.sleep(min(MAX_BACKOFF_SECONDS, 2 ** (attempts - 1)))
-                    continue
-                await self.broadcasts.record(broadcast.id, row.user_id, "failed", attempts, _describe(exc))
-            except TelegramError as exc:
-                await self.broadcasts.record(broadcast.id, row.user_id, "failed", attempts, _describe(exc))
-            except Exception as exc:  # noqa: BLE001 - one recipient's problem must not stop the others
-                if not self.active():
-                    return  # the connection closed under a send at shutdown: pending, tried at next start
-                log.exception("sending broadcast %s to %s failed", broadcast.id, row.user_id)
-                await self.broadcasts.record(broadcast.id, row.user_id, "failed", attempts, repr(exc)[:300])
-            else:
-                await self.broadcasts.record(broadcast.id, row.user_id, "sent", attempts)
+            elif outcome.result is Result.TRANSIENT and attempts < MAX_ATTEMPTS and not self._stopping:
+                await asyncio.sleep(min(MAX_BACKOFF_SECONDS, 2 ** (attempts - 1)))
+                continue
+            elif outcome.result is Result.TRANSIENT and self._stopping:
+                return  # stays pending: tried again at the next start
+            status = {Result.SENT: "sent", Result.BLOCKED: "blocked"}.get(outcome.result, "failed")
+            self._results.append(DeliveryResult(row.user_id, status, attempts, outcome.error or None))
             return
 
+    async def _write_results(self, broadcast_id: int) -> None:
+        batch, self._results = self._results, []
+        await self.repo.record(broadcast_id, batch)
 
-class _StatusWatch:
-    """Re-reads the broadcast's status at most every STATUS_CHECK_SECONDS, or at once when woken."""
+    async def _report(self, broadcast: Broadcast, meter: RateMeter) -> None:
+        while True:
+            await self._show(broadcast.id, meter)
+            await asyncio.sleep(PROGRESS_SECONDS)
 
-    def __init__(self, worker: BroadcastWorker, broadcast_id: int) -> None:
+    async def _show(self, broadcast_id: int, meter: RateMeter) -> None:
+        broadcast = await self.repo.get(broadcast_id)
+        if broadcast is None:
+            return
+        counts = await self.repo.counts(broadcast_id)
+        done = counts["sent"] + counts["failed"] + counts["blocked"] + counts["expired"]
+        try:
+            await self.progress.show(broadcast, figures(broadcast, counts, meter.add(done), self._waiting_for.get(broadcast_id)))
+        except Exception:  # noqa: BLE001 - a progress message must never stop a broadcast
+            log.warning("could not show the progress of broadcast %s", broadcast_id, exc_info=True)
+
+
+class _Watch:
+    """Looks, at most every CHECK_SECONDS (or at once when woken), whether to stop sending and why."""
+
+    def __init__(self, worker: BroadcastWorker, broadcast: Broadcast) -> None:
         self.worker = worker
-        self.broadcast_id = broadcast_id
+        self.broadcast = broadcast
         self._checked = 0.0
-        self._sending = True
+        self._ending: str | None = None
 
-    async def still_sending(self) -> bool:
-        if not self.worker.active():
-            return False
+    async def ending(self) -> str | None:
+        """None to go on; else stopped, preempted or expired."""
+        worker = self.worker
+        if worker._stopping:
+            return STOPPED
+        until = self.broadcast.valid_until
+        if until and datetime.now(timezone.utc).isoformat(timespec="seconds") >= until:
+            return EXPIRED
         now = time.monotonic()
-        if self.worker._wake.is_set() or now - self._checked >= STATUS_CHECK_SECONDS:
-            self.worker._wake.clear()
+        if worker._wake.is_set() or now - self._checked >= CHECK_SECONDS:
+            worker._wake.clear()
             self._checked = now
-            current = await self.worker.broadcasts.get(self.broadcast_id)
-            self._sending = current is not None and current.status == "sending"
-        return self._sending
+            self._ending = await self._look()
+        return self._ending
 
-
-def _describe(exc: TelegramError) -> str:
-    return f"{type(exc).__name__}: {exc.message if hasattr(exc, 'message') else exc}"[:300]
+    async def _look(self) -> str | None:
+        repo, broadcast = self.worker.repo, self.broadcast
+        current = await repo.get(broadcast.id)
+        if current is None or current.status != BroadcastStatus.SENDING:
+            return STOPPED
+        for other_id in [*await repo.due(utc_now(), WAITING), *await repo.with_status(BroadcastStatus.SENDING)]:
+            other = await repo.get(other_id)
+            if other is not None and other.priority > broadcast.priority:
+                self.worker._waiting_for[broadcast.id] = other_id
+                return PREEMPTED
+        return None

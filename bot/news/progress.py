@@ -1,14 +1,14 @@
-"""How a broadcast's progress and final report read for staff (pure text, no Telegram calls)."""
+"""A broadcast's progress as plain figures, and the reporting interface the worker talks to."""
 
 from __future__ import annotations
 
 import time
 from collections import deque
 from dataclasses import dataclass
+from typing import Protocol
 
-from bot.i18n import Texts
+from storage.broadcasts import Broadcast
 
-BAR_WIDTH = 12
 # The rate is measured over this many seconds of recent progress.
 RATE_WINDOW_SECONDS = 15.0
 
@@ -21,14 +21,23 @@ class Figures:
     sent: int
     failed: int
     blocked: int
+    expired: int
     pending: int
     rate: float  # messages a second, recently
     status: str
+    waiting_for: int | None = None  # paused between two sends for this alert
 
     @property
     def done(self) -> int:
         """Recipients with a final result."""
-        return self.sent + self.failed + self.blocked
+        return self.sent + self.failed + self.blocked + self.expired
+
+
+class ProgressReporter(Protocol):
+    """Shows a broadcast's progress to the staff member who sent it (edited in place)."""
+
+    async def show(self, broadcast: Broadcast, figures: Figures) -> None:
+        """Show the figures (a progress bar while sending, the final report when done or stopped)."""
 
 
 class RateMeter:
@@ -47,45 +56,10 @@ class RateMeter:
         return (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0
 
 
-def bar(done: int, total: int) -> str:
-    """A text progress bar such as ▓▓▓▓░░░░ 50%."""
-    share = done / total if total else 1.0
-    filled = round(share * BAR_WIDTH)
-    return "▓" * filled + "░" * (BAR_WIDTH - filled) + f" {share:.0%}"
-
-
-def duration(seconds: float) -> str:
-    """Seconds as 1:05:09 or 4:07."""
-    seconds = max(0, int(round(seconds)))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
-
-
-def render_progress(texts: Texts, lang: str, broadcast_id: int, f: Figures) -> str:
-    """The progress message while sending or paused."""
-    left = texts.get(lang, "news.announce.eta", time=duration(f.pending / f.rate)) if f.rate > 0 and f.pending else ""
-    head = texts.get(lang, "news.announce.paused_title" if f.status == "paused" else "news.announce.sending_title", id=broadcast_id)
-    lines = [
-        head,
-        bar(f.done, f.total),
-        texts.get(lang, "news.announce.figures", sent=f.sent, failed=f.failed, blocked=f.blocked, total=f.total),
-    ]
-    if f.status == "sending":
-        lines.append(texts.get(lang, "news.announce.rate", rate=f"{f.rate:.1f}") + (f" · {left}" if left else ""))
-    return "\n".join(lines)
-
-
-def render_report(texts: Texts, lang: str, broadcast_id: int, f: Figures, elapsed: float | None) -> str:
-    """The final report (sent, stopped)."""
-    key = "news.announce.report_cancelled" if f.status == "cancelled" else "news.announce.report_done"
-    lines = [
-        texts.get(lang, key, id=broadcast_id),
-        bar(f.done, f.total),
-        texts.get(lang, "news.announce.figures", sent=f.sent, failed=f.failed, blocked=f.blocked, total=f.total),
-    ]
-    if f.pending:
-        lines.append(texts.get(lang, "news.announce.not_sent", count=f.pending))
-    if elapsed is not None:
-        lines.append(texts.get(lang, "news.announce.elapsed", time=duration(elapsed)))
-    return "\n".join(lines)
+def figures(broadcast: Broadcast, counts: dict[str, int], rate: float, waiting_for: int | None = None) -> Figures:
+    """The figures of a broadcast from its delivery counts."""
+    return Figures(
+        total=broadcast.total, sent=counts["sent"], failed=counts["failed"], blocked=counts["blocked"],
+        expired=counts["expired"], pending=counts["pending"], rate=rate, status=broadcast.status,
+        waiting_for=waiting_for,
+    )

@@ -1,15 +1,12 @@
-"""Reading the date and time staff type for a scheduled announcement (Asia/Almaty by default)."""
+"""Reading the date and time staff type (Asia/Almaty) for a scheduled announcement or an alert's end."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-try:
-    LOCAL_ZONE = ZoneInfo("Asia/Almaty")
-except ZoneInfoNotFoundError:  # a system without time zone data: all of Kazakhstan is UTC+5 since March 2024
-    LOCAL_ZONE = timezone(timedelta(hours=5), "Asia/Almaty")
+from bot.clock import LOCAL_ZONE
+
 _DATE_TIME = re.compile(
     r"^\s*(?:(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?|(\d{4})-(\d{1,2})-(\d{1,2}))?\s*(\d{1,2})[:.](\d{2})\s*$"
 )
@@ -43,9 +40,3 @@ def parse_when(text: str, now: datetime | None = None) -> datetime:
     if local - now > timedelta(days=366):
         raise WhenError("news.announce.when_far")
     return local.astimezone(timezone.utc)
-
-
-def local_text(utc_iso: str) -> str:
-    """An ISO UTC time as staff read it: 25.11.2026 10:00 (Almaty)."""
-    moment = datetime.fromisoformat(utc_iso).astimezone(LOCAL_ZONE)
-    return moment.strftime("%d.%m.%Y %H:%M")

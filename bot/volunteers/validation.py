@@ -29,6 +29,11 @@ _MONTHS = {
     **{m: i for i, m in enumerate(("қаң", "ақп", "нау", "сәу", "мам", "мау", "шіл", "там", "қыр", "қаз", "қар", "жел"), 1)},
 }
 _PHONE_CHARS = re.compile(r"^[\d\s()+\-.]+$")
+# Letters that show nothing (Hangul fillers, the Mongolian vowel separator, Braille blank) and
+# format characters that hide or reverse text (zero-width, bidi overrides): a name made with them
+# looks like something else on a staff member's screen.
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u200b\u200c\u200d\u2060\ufeff")
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class Invalid(ValueError):
@@ -48,7 +53,9 @@ def clean_text(text: str) -> str:
 
 
 def full_name(text: str) -> str:
-    """A first name and surname in letters of any script."""
+    """A first name and surname in visible letters of any script."""
+    if any(c in _INVISIBLE or c in _BIDI_CONTROLS for c in text):
+        raise Invalid("name_invisible")
     name = clean_text(text).replace("\n", " ")
     if not name:
         raise Invalid("name_empty")

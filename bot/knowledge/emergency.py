@@ -1,0 +1,60 @@
+"""Recognise a message from someone who may be in danger now (content/emergency.yaml), before any
+search: a person hurt or not breathing, a fire or flood here, a bare call for help."""
+
+from __future__ import annotations
+
+from bot.knowledge.model import Emergency
+from bot.knowledge.phrases import PhraseList
+
+# A call for help ("помогите", "help me") is an emergency when at most this many other words of
+# substance come with it; short words (I, me, my, у, на) never count.
+CALL_MAX_OTHER_WORDS = 0
+SHORT_WORD = 3
+
+
+class EmergencyMatcher:
+    """Tells whether a message's tokens (folded, layout repaired) say someone is in danger now."""
+
+    def __init__(self, emergency: Emergency, quiet_words: frozenset[str]):
+        def phrases(lists: dict[str, list[str]]) -> PhraseList:
+            return PhraseList(text for texts in lists.values() for text in texts)
+
+        self._danger = phrases(emergency.danger)
+        self._calls = phrases(emergency.calls)
+        self._disasters = phrases(emergency.disasters)
+        self._now = phrases(emergency.now)
+        self._about = phrases(emergency.about)
+        self._quiet = quiet_words  # stop words and fillers: they never make a call a question
+
+    def vocabulary(self) -> set[str]:
+        """Every word of the emergency phrases (so typing them on the wrong layout is repaired)."""
+        lists = (self._danger, self._calls, self._disasters, self._now)
+        return set().union(*(phrase_list.vocabulary() for phrase_list in lists))
+
+    def is_emergency(self, tokens: list[str], exact: frozenset[int] = frozenset()) -> bool:
+        """True when the message says someone is in danger now, or is a bare call for help
+        (`exact`: positions of words the content itself uses, never read as typos of others)."""
+        if not tokens:
+            return False
+        now = self._now.covered(tokens, exact)
+        about = self._about.covered(tokens, exact)
+        # "how does the Red Cross help in floods": a question about help, unless it also says who or where.
+        asks_about_help = bool(about) and not now
+        if self._danger.covered(tokens, exact) and not asks_about_help:
+            return True
+        disaster = self._disasters.covered(tokens, exact)
+        if disaster and not about:
+            others = self._substantial(tokens, disaster | now)
+            if now or not others:
+                return True
+        call = self._calls.covered(tokens, exact)
+        if call and not about:
+            return len(self._substantial(tokens, call | now)) <= CALL_MAX_OTHER_WORDS
+        return False
+
+    def _substantial(self, tokens: list[str], covered: set[int]) -> list[str]:
+        return [
+            token
+            for position, token in enumerate(tokens)
+            if position not in covered and len(token) > SHORT_WORD and token not in self._quiet and not token.isdigit()
+        ]

@@ -1,0 +1,64 @@
+"""One field of the entries (their questions, titles, answers…) in one language, indexed with
+bm25s; scores entries for weighted query terms, normalised to the share of the query they cover."""
+
+from __future__ import annotations
+
+import math
+
+import bm25s
+import numpy as np
+
+# Lucene's BM25 defaults: a term's weight saturates after a few repeats; long texts weigh less.
+K1 = 1.2
+B = 0.75
+_EMPTY = "\x00"  # bm25s needs a token in every text
+
+
+class FieldIndex:
+    """bm25s over texts that each belong to an entry (several texts may share one: its questions)."""
+
+    def __init__(self, texts: list[list[str]], owners: list[int], entry_count: int):
+        self.entry_count = entry_count
+        self._retriever = bm25s.BM25(k1=K1, b=B, method="lucene")
+        self._retriever.index([text or [_EMPTY] for text in texts], show_progress=False)
+        scores = self._retriever.scores
+        self._data, self._docs, self._ptr = scores["data"], scores["indices"], scores["indptr"]
+        self.vocab: dict[str, int] = self._retriever.vocab_dict
+        doc_count = len(texts)
+        df = np.diff(self._ptr).astype(np.float64)
+        self.idf = np.log(1.0 + (doc_count - df + 0.5) / (df + 0.5)).astype(np.float32)
+        self.max_idf = float(math.log(1.0 + (doc_count + 0.5) / 0.5)) if doc_count else 0.0
+        # Texts of one entry are consecutive: an entry's score is the best of its texts.
+        owner_array = np.asarray(owners, dtype=np.int64)
+        self._doc_count = doc_count
+        self._starts = np.flatnonzero(np.r_[True, owner_array[1:] != owner_array[:-1]]) if doc_count else owner_array
+        self._start_owner = owner_array[self._starts] if doc_count else owner_array
+
+    def idf_of(self, term: str) -> float:
+        """The term's inverse document frequency here, 0 when no text has it."""
+        index = self.vocab.get(term)
+        return float(self.idf[index]) if index is not None else 0.0
+
+    def coverage(self, query: list[tuple[float, list[tuple[str, float]]]], unknown_mass: float) -> np.ndarray:
+        """Per entry, its best text's BM25 score for the query words, each given as (weight, [(term,
+        match quality)]), divided by the query's own weight here (its words' idf; words unknown in the
+        language add `unknown_mass` times the rarest word's idf): 1 means a text says the whole query."""
+        result = np.zeros(self.entry_count, dtype=np.float32)
+        if not self._doc_count:
+            return result
+        doc_scores = np.zeros(self._doc_count, dtype=np.float32)
+        mass = unknown_mass * self.max_idf
+        for weight, alternatives in query:
+            word_idf = 0.0
+            for term, quality in alternatives:
+                index = self.vocab.get(term)
+                if index is None:
+                    continue
+                start, end = self._ptr[index], self._ptr[index + 1]
+                doc_scores[self._docs[start:end]] += self._data[start:end] * (weight * quality)
+                word_idf = max(word_idf, float(self.idf[index]))
+            mass += weight * word_idf
+        if mass <= 0:
+            return result
+        result[self._start_owner] = np.maximum.reduceat(doc_scores, self._starts)
+        return np.minimum(result / mass, 1.0)

@@ -1,0 +1,101 @@
+"""Find staff-written phrases in a message's tokens: word endings ("слово*"), small typos in
+long words, and a few other words between the words of a phrase are all tolerated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from bot.knowledge.normalize import tokenize
+
+# Words shorter than this must be typed exactly (a typo in "упал" makes "указ").
+MIN_TYPO_LENGTH = 6
+LONG_WORD = 9
+# Other words allowed between two words of one phrase ("упал и не дышит" for "упал … не дышит").
+MAX_GAP = 2
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    prefix: bool  # written with a trailing *: also matches longer words that start with it
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One staff-written phrase, as folded words."""
+
+    words: tuple[_Word, ...]
+    text: str
+
+    @classmethod
+    def parse(cls, text: str) -> "Phrase | None":
+        """The phrase as written in a YAML list ("не дышит", "задыха*"), or None when it has no word."""
+        parts = text.split()
+        words = []
+        for part in parts:
+            tokens = tokenize(part)
+            for position, token in enumerate(tokens):
+                words.append(_Word(token, part.endswith("*") and position == len(tokens) - 1))
+        return cls(tuple(words), text) if words else None
+
+
+def word_matches(token: str, word: _Word, typo_allowed: bool = True) -> bool:
+    """True when a message token says this phrase word (same word, longer form of a * word, a typo;
+    a swap of two letters in a short word: "hepl")."""
+    if token == word.text:
+        return True
+    if not token or token[0] != word.text[0]:
+        return False
+    if word.prefix:
+        return token.startswith(word.text)
+    if not typo_allowed:
+        return False
+    if len(word.text) < MIN_TYPO_LENGTH:
+        return len(word.text) >= 4 and sorted(token) == sorted(word.text) and OSA.distance(token, word.text) == 1
+    allowed = 2 if len(word.text) >= LONG_WORD else 1
+    return Levenshtein.distance(token, word.text, score_cutoff=allowed) <= allowed
+
+
+def find(phrase: Phrase, tokens: list[str], exact: frozenset[int] = frozenset()) -> tuple[int, ...] | None:
+    """The positions of the phrase's words in the tokens, in order, or None when it is not there
+    (tokens at the positions in `exact` are real words of their own: never read as typos)."""
+    for start, token in enumerate(tokens):
+        if not word_matches(token, phrase.words[0], start not in exact):
+            continue
+        positions = [start]
+        for word in phrase.words[1:]:
+            window = range(positions[-1] + 1, min(len(tokens), positions[-1] + 2 + MAX_GAP))
+            found = next((i for i in window if word_matches(tokens[i], word, i not in exact)), None)
+            if found is None:
+                break
+            positions.append(found)
+        else:
+            return tuple(positions)
+    return None
+
+
+class PhraseList:
+    """Phrases of every language, looked up by their first letter."""
+
+    def __init__(self, texts: Iterable[str]):
+        self.phrases = [phrase for phrase in map(Phrase.parse, texts) if phrase is not None]
+        self._by_letter: dict[str, list[Phrase]] = {}
+        for phrase in self.phrases:
+            self._by_letter.setdefault(phrase.words[0].text[0], []).append(phrase)
+
+    def vocabulary(self) -> set[str]:
+        """Every word of the phrases (for keyboard-layout repair and transliteration)."""
+        return {word.text for phrase in self.phrases for word in phrase.words}
+
+    def covered(self, tokens: list[str], exact: frozenset[int] = frozenset()) -> set[int]:
+        """The positions of the tokens that some phrase of the list says (see `find` for `exact`)."""
+        positions: set[int] = set()
+        for letter in {token[0] for token in tokens if token}:
+            for phrase in self._by_letter.get(letter, ()):
+                found = find(phrase, tokens, exact)
+                if found is not None:
+                    positions.update(found)
+        return positions

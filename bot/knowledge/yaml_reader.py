@@ -1,0 +1,42 @@
+"""Read one staff-edited YAML file, reporting syntax errors as readable problems with a line number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def read_yaml(path: Path, label: str, problems: list[str]) -> tuple[Any, list[int]] | None:
+    """Parse one YAML file; also return the line of each item of its `entries` list."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{label}: cannot read: {exc}")
+        return None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        problems.append(f"{label}{line}: YAML syntax error: {reason}")
+        return None
+    finally:
+        loader.dispose()
+    lines: list[int] = []
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "entries" and isinstance(value, yaml.SequenceNode):
+                lines = [item.start_mark.line + 1 for item in value.value]
+    return data, lines
+
+
+def as_strings(raw: Any) -> list[str] | None:
+    """A list of scalars as strings (numbers such as 1859 are allowed unquoted), else None."""
+    if not isinstance(raw, list) or not all(isinstance(item, (str, int, float)) for item in raw):
+        return None
+    return [str(item) for item in raw]
