@@ -20,7 +20,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.config import LANGUAGES, Settings, require_token
-from bot.content import load_or_raise
+from bot.content import Content, load_or_raise
 from bot.context import BotContext, BotData, UserData
 from bot.delivery.budget import SendBudget
 from bot.delivery.quiet_edits import QuietEditsRequest
@@ -47,8 +47,12 @@ STAFF_INPUT_GROUP = -6  # an announcement being written takes the staff member's
 FORM_GROUP = -5  # a volunteer form in progress takes the applicant's answers before Q&A (group 0)
 
 
-def build_application(settings: Settings, *, flood_guard: FloodGuard | None = None) -> Application:
-    """Create the bot's Application for these settings (nothing is opened until it starts)."""
+def build_application(settings: Settings, *, flood_guard: FloodGuard | None = None,
+                      content: Content | None = None) -> Application:
+    """Create the bot's Application for these settings (nothing is opened until it starts).
+
+    `content` already loaded from settings.content_dir may be given (the tests load it once).
+    """
     budget = SendBudget(settings.broadcast_rate, settings.paid_broadcast_rate)
     application = (
         Application.builder()
@@ -69,7 +73,7 @@ def build_application(settings: Settings, *, flood_guard: FloodGuard | None = No
     data.settings = settings
     data.budget = budget
     # Read now, not in post_init, so broken content stops the start with one clear message.
-    data.content = load_or_raise(settings.content_dir, settings.default_language)
+    data.content = content or load_or_raise(settings.content_dir, settings.default_language)
     for group, handler in handlers(settings, flood_guard or FloodGuard()):
         application.add_handler(handler, group=group)
     application.add_error_handler(system.handle_error)

@@ -7,6 +7,7 @@ asked. Everything else is refused and changes nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -35,6 +36,10 @@ _ACTIONS_BY_KIND = {
     "phone": set(),
 }
 _SUMMARY_ACTIONS = {"edit", "submit"}
+# Telegram cuts a longer paste into messages of 4096 characters sent within a second: a message this
+# long is the first part of one, and what comes in the next seconds is its rest, never an answer.
+TELEGRAM_MAX_TEXT = 4096
+SPLIT_PASTE_SECONDS = 3.0
 _NAVIGATION = {"back", "cancel", "cancel_yes", "cancel_no"}
 ACTIONS = frozenset().union(*_ACTIONS_BY_KIND.values(), _SUMMARY_ACTIONS, _NAVIGATION)
 
@@ -71,6 +76,7 @@ class VolunteerForm:
         self.catalog = catalog
         self.staff = staff
         self.today = today
+        self._split_paste: dict[int, float] = {}  # user id -> until when a message is the rest of a long paste
 
     async def in_form(self, user_id: int) -> Application | None:
         """The application whose questions the user is answering now."""
@@ -100,6 +106,12 @@ class VolunteerForm:
             return None
         if text.strip() in (back_label, cancel_label) and text.strip():
             return await self._navigate(app, "back" if text.strip() == back_label else "cancel")
+        now = time.monotonic()
+        if len(text) >= TELEGRAM_MAX_TEXT:
+            self._split_paste[user_id] = now + SPLIT_PASTE_SECONDS
+            return FormReply(app, self._screen(app), problem="errors.message_split", problem_params={"max": TELEGRAM_MAX_TEXT})
+        if self._split_paste.pop(user_id, 0.0) > now:
+            return FormReply(app, self._screen(app), problem="errors.message_rest")
         kind = self._kind(app)
         try:
             if kind == "optional_text" and _means_skip(text, skip_label):
