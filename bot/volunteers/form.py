@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from bot.clock import utc_now_iso, utc_today
+from bot.faults import crash_point
 from bot.volunteers import steps, validation
 from bot.volunteers.catalog import Catalog
 from bot.volunteers.notices import StaffTargets, applicant_text, staff_cards
@@ -194,7 +195,9 @@ class VolunteerForm:
         return SUMMARY if app.step == steps.SUMMARY else QUESTION
 
     def _allowed(self, app: Application, press: Press) -> bool:
-        if press.action in _NAVIGATION:
+        if press.action in ("cancel_yes", "cancel_no"):
+            return app.confirming == "cancel"  # only under the question "cancel the application?"
+        if press.action in ("back", "cancel"):
             return True
         if app.step == steps.SUMMARY:
             return press.action == "submit" or (press.action == "edit" and press.value in steps.EDITABLE)
@@ -246,10 +249,12 @@ class VolunteerForm:
         if app.status == Status.SUBMITTED:  # an edit of a sent application: Back or Cancel just stops it
             saved = await self.repo.save(app, {}, step=None, selection=None, statuses=(Status.SUBMITTED,))
             return FormReply(saved or app, APPLICATION, outcome="edit_stopped")
-        if action == "cancel":
-            return FormReply(app, CONFIRM_CANCEL)
-        if action == "cancel_no":
-            return FormReply(app, self._screen(app))
+        if action in ("cancel", "cancel_no"):
+            saved = await self.repo.save(app, {}, step=app.step, selection=app.selection, statuses=(Status.DRAFT,),
+                                         confirming="cancel" if action == "cancel" else None)
+            if saved is None:
+                return FormReply(app, self._screen(app), outcome="stale")
+            return FormReply(saved, CONFIRM_CANCEL if action == "cancel" else self._screen(saved))
         if action == "cancel_yes":
             await self.repo.delete(app, (Status.DRAFT,))
             return FormReply(None, NOTHING, outcome="cancelled")
@@ -280,6 +285,7 @@ class VolunteerForm:
         )
         if not sent:
             return FormReply(await self.in_form(app.user_id), NOTHING, outcome="stale")
+        crash_point("after_submit")  # committed, nothing delivered yet: the outbox must deliver it all
         return FormReply(await self.repo.get(app.id), APPLICATION, outcome="submitted")
 
     def first_problem(self, app: Application) -> tuple[str, str] | None:
