@@ -167,7 +167,7 @@ class BroadcastWorker:
             outcome = await self.courier.send(row.user_id, message, quiet=broadcast.quiet, paid=broadcast.paid, paced=True)
             if outcome.result is Result.RETRY:
                 # Telegram's flood control: everyone waits exactly as told; this try does not count.
-                self.budget.close_for(outcome.retry_after)
+                self.budget.close_for(outcome.retry_after, paid=broadcast.paid)
                 attempts -= 1
                 flood_waits += 1
                 if flood_waits <= MAX_FLOOD_WAITS:
