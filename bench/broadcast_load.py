@@ -15,6 +15,7 @@ import asyncio
 import signal
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench.broadcast_run import FIRST_SUBSCRIBER, Run, db_state, done_count, seed
@@ -24,9 +25,10 @@ READY_TIMEOUT = 60.0
 BROADCAST_WARMUP_SECONDS = 10.0
 
 
-def scenarios(args: argparse.Namespace) -> list[dict]:
-    """Without, then with a newsletter broadcast running."""
-    return [scenario(args, with_broadcast=False), scenario(args, with_broadcast=True)]
+def scenarios(args: argparse.Namespace) -> Iterator[dict]:
+    """Without, then with a newsletter broadcast running (each printed as soon as it is done)."""
+    yield scenario(args, with_broadcast=False)
+    yield scenario(args, with_broadcast=True)
 
 
 def wait_until_ready(run: Run) -> None:
