@@ -3,7 +3,10 @@
 Telegram allows about 30 messages a second for a bot in all and answers 429 (RetryAfter) past
 that, for every chat at once. So:
 - every message the bot sends is counted in a one-second window kept a little under the limit
-  (the server's clock and ours differ, and a 429 costs everyone seconds);
+  (the server's clock and ours differ, and a 429 costs everyone seconds). A message reaches
+  Telegram some time between our go-ahead and its answer, so it is counted from the go-ahead
+  until a second after its answer (sent()): however the requests bunch on the way (a busy event
+  loop, the network), no second at Telegram's end can hold more than the window;
 - a broadcast message waits for its own pace (BROADCAST_RATE, which leaves room for answers)
   and for a free place in the window, and gives way while an answer waits;
 - a RetryAfter, whoever got it, closes the gate: nothing is sent to anyone until it reopens,
@@ -37,6 +40,15 @@ TELEGRAM_PAID_LIMIT = 1000
 PAID_MARGIN = 0.1
 
 
+class Sending:
+    """One message counted in the window: from the go-ahead, and after sent() from its answer."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+
 class SendBudget:
     """The bot's shared send budget: a sliding window, the broadcast paces and the RetryAfter gate."""
 
@@ -49,7 +61,7 @@ class SendBudget:
         self.broadcast_rate = min(broadcast_rate, self.limit - 1)
         self.paid_rate = min(paid_rate, paid_limit * (1 - PAID_MARGIN)) if paid_limit else paid_rate
         self._next_paid = 0.0
-        self._recent: deque[float] = deque()
+        self._recent: deque[Sending] = deque()  # in the order of their times
         self._closed_until = 0.0
         self._paid_closed_until = 0.0
         self._answers_waiting = 0
@@ -91,22 +103,22 @@ class SendBudget:
         while (left := (self._paid_closed_until if paid else self._closed_until) - self.clock()) > 0:
             await self.sleep(left)
 
-    async def for_answer(self) -> None:
+    async def for_answer(self) -> Sending:
         """Wait before an answer to a person: only for the gate and a full window (answers go first)."""
         self._answers_waiting += 1
         try:
             await self._until_room(self.limit)
         finally:
             self._answers_waiting -= 1
-        self._recent.append(self.clock())
+        return self._count()
 
-    async def for_broadcast(self, *, paid: bool = False) -> None:
+    async def for_broadcast(self, *, paid: bool = False) -> Sending | None:
         """Wait for the broadcast's pace, then (free broadcasts) for a place in the window answers don't need."""
         if paid:
             await self.wait_open(paid=True)
             start, self._next_paid = self._slot(self._next_paid, self.current_paid_rate)
             await self._sleep_until(start)
-            return
+            return None
         start, self._next_broadcast = self._slot(self._next_broadcast, self.current_broadcast_rate)
         await self._sleep_until(start)
         while True:
@@ -114,7 +126,23 @@ class SendBudget:
             if not self._answers_waiting:
                 break
             await self.sleep(0.01)
-        self._recent.append(self.clock())
+        return self._count()
+
+    def sent(self, sending: Sending | None) -> None:
+        """The message's request was answered: it stays in the window until a second from now."""
+        if sending is None:
+            return
+        try:
+            self._recent.remove(sending)
+        except ValueError:
+            pass  # in flight for over a second: it had left the window already
+        sending.at = self.clock()
+        self._recent.append(sending)
+
+    def _count(self) -> Sending:
+        sending = Sending(self.clock())
+        self._recent.append(sending)
+        return sending
 
     def _slot(self, next_at: float, rate: float) -> tuple[float, float]:
         """This send's turn at `rate` a second, taken at once (concurrent senders queue): (its time, the next)."""
@@ -133,11 +161,11 @@ class SendBudget:
         while True:
             await self.wait_open()
             now = self.clock()
-            while self._recent and self._recent[0] <= now - WINDOW_SECONDS:
+            while self._recent and self._recent[0].at <= now - WINDOW_SECONDS:
                 self._recent.popleft()
             if len(self._recent) < capacity:
                 return
-            await self.sleep(max(0.001, self._recent[0] + WINDOW_SECONDS - now))
+            await self.sleep(max(0.001, self._recent[0].at + WINDOW_SECONDS - now))
 
 
 def _recovered(share: float, since: float, now: float) -> float:
