@@ -113,6 +113,9 @@ def scenario(args: argparse.Namespace, *, with_broadcast: bool) -> dict:
         if with_broadcast:
             expected = subscribers - len(range(0, subscribers, 100))
             in_window = stats["rate_in_window"]
+            crowd_span = window["end"] - window["start"]
+            outside_span = (stats["last_send"] - stats["first_send"]) - crowd_span
+            outside = (stats["ok_sends"] - stats["sends_in_window"]) / outside_span if outside_span > 0 else 0.0
             figures.update(
                 broadcast_status=status,
                 broadcast_db_counts=counts,
@@ -124,6 +127,7 @@ def scenario(args: argparse.Namespace, *, with_broadcast: bool) -> dict:
                 broadcast_sends_while_crowd=stats["sends_in_window"],
                 rate_while_crowd=round(in_window, 2),
                 rate_share_while_crowd=round(in_window / args.rate, 4),
+                rate_share_outside_crowd=round(outside / args.rate, 4),
             )
         figures["peak_rss_mb"] = [round(p, 1) for p in run.rss_peaks]
     finally:
