@@ -200,12 +200,12 @@ class QuizRepository:
     async def scores(self, round_id: int) -> list[Score]:
         """The group players' right answers, best first (equal scores: who answered first)."""
         rows = await self.db.fetchall(
-            "SELECT p.user_id, p.first_name, COALESCE(SUM(a.correct), 0) AS right, MIN(a.answered_at) AS first"
+            "SELECT p.user_id, p.first_name, COALESCE(SUM(a.correct), 0) AS score, MIN(a.answered_at) AS first"
             " FROM quiz_players p LEFT JOIN quiz_answers a ON a.round_id = p.round_id AND a.user_id = p.user_id"
-            " WHERE p.round_id = ? GROUP BY p.user_id ORDER BY right DESC, first, p.user_id",
+            " WHERE p.round_id = ? GROUP BY p.user_id ORDER BY score DESC, first, p.user_id",
             (round_id,),
         )
-        return [Score(r["user_id"], r["first_name"], int(r["right"])) for r in rows]
+        return [Score(r["user_id"], r["first_name"], int(r["score"])) for r in rows]
 
     async def recent_questions(self, chat_id: int, rounds: int) -> dict[str, int]:
         """The questions of the chat's last `rounds` rounds, each with the id of the latest round that asked it."""
