@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.sandbox.emulator_models import BotMessage
-from bot.telegram_html import html_to_terminal
+from bot.sandbox.terminal_html import html_to_terminal
 
 INDENT = "     "
 
