@@ -23,6 +23,7 @@ MAX_EXPLANATION_LINE_FEEDS = 2
 MIN_OPTIONS = 3
 MAX_OPTIONS = 4
 DIFFICULTIES = ("easy", "medium", "hard")
+MIXED = "mixed"  # not a file: a round with questions of every topic
 
 _KEYS = ("id", "entry", "difficulty", "correct", *LANGS)
 _TEXT_KEYS = ("question", "options", "explanation")
@@ -112,6 +113,16 @@ def quiz_self_test(bank: QuizBank, entry_answers: dict[str, dict[str, str]]) -> 
                     f"which entry {question.entry} does not say"
                 )
     return problems
+
+
+def topic_name_problems(bank: QuizBank, catalogs: dict[str, dict[str, str]]) -> list[str]:
+    """Quiz topics (and «mixed») that a UI text file gives no name for (the picker would show the file name)."""
+    return [
+        f"ui/{lang}.yaml: quiz.topics.{topic} is missing: the name of quiz topic {topic!r}"
+        for lang, catalog in catalogs.items()
+        for topic in (*bank.topics, MIXED)
+        if f"quiz.topics.{topic}" not in catalog
+    ]
 
 
 def _numbers(text: str) -> list[str]:
