@@ -16,7 +16,7 @@ from bot.knowledge.model import ContentError
 from bot.knowledge.validate import answer_problems, summary
 from bot.knowledge.validate import self_test as run_self_test
 from bot.library import Library
-from bot.quiz.content import QuizBank, load_quiz, quiz_self_test
+from bot.quiz.content import QuizBank, load_quiz, quiz_self_test, topic_name_problems
 from bot.regions import Regions, RegionsError
 from bot.telegram_html import html_error
 from bot.volunteers.catalog import Catalog, CatalogError
@@ -67,6 +67,8 @@ def load_content(content_dir: Path, default_language: str, taught: Iterable[tupl
     problems += catalog_problems
     quiz, quiz_problems = load_quiz(content_dir, set(kb.entries) if kb is not None else None)
     problems += quiz_problems
+    if texts is not None:
+        problems += topic_name_problems(quiz, texts.catalogs)
     if kb is not None:
         answers = {e.id: {lang: text.answer for lang, text in e.texts.items()} for e in kb.entries.values()}
         problems += quiz_self_test(quiz, answers)

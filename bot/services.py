@@ -25,6 +25,8 @@ from bot.news.outbox import BroadcastWorker
 from bot.news.progress import Figures
 from bot.news.subscriptions import SubscriptionService
 from bot.people import People
+from bot.quiz.host import QuizHost
+from bot.quiz.rounds import QuizRounds
 from bot.views import announce as announce_views
 from bot.views import news as news_views
 from bot.views import staff as staff_views
@@ -36,6 +38,7 @@ from storage.broadcasts import Broadcast, BroadcastRepository
 from storage.db import Database
 from storage.notifications import REPLACE_POST, STAFF_CARD, Notice, NotificationRepository
 from storage.question_log import QuestionLog
+from storage.quiz import QuizRepository
 from storage.subscriptions import SubscriptionRepository
 from storage.users import UserRepository
 
@@ -57,6 +60,7 @@ class Services:
     announcements: AnnouncementService
     notices: NoticeWorker
     broadcaster: BroadcastWorker
+    quiz: QuizHost
     budget: SendBudget
     courier: TelegramCourier
     admin_notices: dict[str, float] = field(default_factory=dict)  # error kind -> when staff were last told
@@ -88,7 +92,7 @@ class Services:
         )
         broadcaster = BroadcastWorker(
             broadcasts, courier, budget, lambda b, lang: news_views.announcement(current().texts, b, lang),
-            ProgressMessages(courier, broadcasts, people, current, settings.default_language), settings.default_language,
+            ProgressMessages(courier, broadcasts, people, current), settings.default_language,
         )
         services = cls(
             settings=settings, db=db, content=content, people=people, question_log=question_log,
@@ -97,15 +101,18 @@ class Services:
             subscriptions=SubscriptionService(subscriptions, broadcasts, lambda: current().regions),
             announcements=AnnouncementService(broadcasts, subscriptions, lambda: current().regions, broadcaster.wake),
             notices=notices, broadcaster=broadcaster, budget=budget, courier=courier,
+            quiz=QuizHost(QuizRounds(QuizRepository(db), lambda: current().quiz), bot, current),
         )
         holder["services"] = services
         await services.apply_taught()
         notices.start()
         broadcaster.start()
+        await services.quiz.resume()
         return services
 
     async def stop_workers(self) -> None:
         """Stop the workers while the bot can still send: the sends in flight finish and are recorded."""
+        await self.quiz.close()
         await self.broadcaster.close()
         await self.notices.close()
 
@@ -150,12 +157,11 @@ class ProgressMessages:
     """Shows each broadcast's progress in its author's chat: one message, edited in place."""
 
     def __init__(self, courier: TelegramCourier, broadcasts: BroadcastRepository, people: People,
-                 content: Callable[[], Content], default_language: str) -> None:
+                 content: Callable[[], Content]) -> None:
         self.courier = courier
         self.broadcasts = broadcasts
         self.people = people
         self.content = content
-        self.default_language = default_language
         self._last: dict[int, str] = {}
 
     async def show(self, broadcast: Broadcast, figures: Figures) -> None:

@@ -13,6 +13,7 @@ import aiosqlite
 
 from storage.db import Database, utc_now
 from storage.notifications import Notice, insert_notices
+from storage.quiz import erase_player
 
 # The answer columns; only these names are ever put into SQL text.
 ANSWER_FIELDS = (
@@ -268,6 +269,7 @@ class ApplicationRepository:
             await conn.execute("DELETE FROM subscribers WHERE user_id = ?", (user_id,))
             await conn.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
             await conn.execute("DELETE FROM notifications WHERE chat_id = ?", (user_id,))
+            await erase_player(conn, user_id)
             cursor = await conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
             erased.profile = cursor.rowcount == 1
             await insert_notices(conn, notices)

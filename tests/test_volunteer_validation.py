@@ -27,7 +27,7 @@ def code(fn, *args):
 
 def app(**answers) -> Application:
     values = {name: None for name in ANSWER_FIELDS} | answers
-    return Application(1, 5, "draft", "en", None, None, 0, values, "2026-11-20T05:00:00+00:00",
+    return Application(1, 5, "draft", "en", None, None, 0, None, values, "2026-11-20T05:00:00+00:00",
                        "2026-11-20T05:00:00+00:00", "2026-11-20T05:00:00+00:00")
 
 

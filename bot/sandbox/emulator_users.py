@@ -62,6 +62,12 @@ class EmulatedGroup(_ChatView):
         """The user joins the group (no update: the bot is not an administrator, so Telegram tells it nothing)."""
         self.emulator.state.chats[self.id].members.add(user.id)
 
+    def promote(self, user: EmulatedUser, *, owner: bool = False) -> None:
+        """Make the user the group's creator (`owner`) or one of its administrators; they join it if need be."""
+        chat = self.emulator.state.chats[self.id]
+        chat.members.add(user.id)
+        chat.admins[user.id] = "creator" if owner else "administrator"
+
 
 class EmulatedUser(_ChatView):
     """A person chatting with the bot; their private chat has the same id as they do.
