@@ -62,7 +62,8 @@ def answer_question(index: SearchIndex, kb: KnowledgeBase, text: str, user_lang:
         kind = intent.name if intent.name in ("greeting", "thanks") else "action"
         action = intent.name if intent.name in ACTIONS else None
         return Answer(text, intent.lang or lang, kind, score=intent.score, action=action)
-    if not content_words(tokens, lambda t: _says_nothing(index, t), index.is_known):
+    words = index.question_tokens(tokens)
+    if not content_words(words, lambda t: _says_nothing(index, t), index.is_known):
         return Answer(text, lang, "content_free")
     return _search(index, kb, text, tokens, lang)
 

@@ -1,6 +1,6 @@
 """The search index: per language, bm25s over each field of the entries (listed and taught questions
-one by one, all of them together, title with keywords, answer) plus a character-trigram channel
-for typos, fused into one score in 0..1 per entry."""
+one by one, the whole entry, title with keywords) plus a character-trigram channel for typos,
+fused into one score in 0..1 per entry."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from bot.knowledge.analysis import Analyzer
+from bot.knowledge.analysis import Analyzer, without_phrases
 from bot.knowledge.emergency import EmergencyMatcher
 from bot.knowledge.fields import FieldIndex
 from bot.knowledge.intents import IntentMatcher
@@ -23,10 +24,12 @@ from bot.knowledge.stemming import all_stop_words, question_words
 from bot.knowledge.switch import LanguageRequestMatcher
 from bot.knowledge.vocabulary import Vocabulary
 
-QUESTION, BAG, TITLE, ANSWER, CHARS = range(5)
-# How the channels add up (they sum to 1): the best single question phrasing counts most, then
-# all the phrasings together, then the title, then the answer; character trigrams catch typos.
-FIELD_WEIGHTS = {QUESTION: 0.4, BAG: 0.2, TITLE: 0.1, ANSWER: 0.15, CHARS: 0.15}
+QUESTION, ENTRY, TITLE, CHARS = range(4)
+# How the channels add up (they sum to 1). Measured with bench/crossval.py (the content's own
+# questions, fold by fold) and the tuning part of bench/eval: the best single question phrasing,
+# the whole entry (its questions, title, keywords and answer as one text), the title with its
+# keywords, and character trigrams that catch typos and unknown word endings.
+FIELD_WEIGHTS = {QUESTION: 0.25, ENTRY: 0.45, TITLE: 0.15, CHARS: 0.15}
 # Question words ("when", "кто") tell questions apart but say little about the topic.
 QUESTION_WORD_WEIGHT = 0.3
 # A query word the language's texts never use counts against every entry as this share of a rare word.
@@ -69,6 +72,8 @@ class SearchIndex:
         self.switch = LanguageRequestMatcher(kb.lexicon.languages, quiet)
         self.empty_words = frozenset(t for words in kb.intents.empty.values() for w in words for t in tokenize(w))
         self.analyzer = Analyzer(kb.lexicon.synonyms, self.noise)
+        self._noise_phrases = frozenset(self.intents.noise_phrases())
+        self._longest_noise = max(map(len, self._noise_phrases), default=0)
         self.languages: dict[str, _Language] = {}
         self._exact: dict[str, int] = {}
         self._guesser = LanguageGuesser()
@@ -89,38 +94,36 @@ class SearchIndex:
             texts: dict[int, list[list[str]]] = {field: [] for field in FIELD_WEIGHTS}
             owners: dict[int, list[int]] = {field: [] for field in FIELD_WEIGHTS}
 
-            def analyse(text: str, words: set[str]) -> list[str]:
-                tokens = tokenize(text)
-                pairs = index.analyzer.aligned(tokens, lang, keep)
-                for term, token in pairs:
-                    vocabulary.add(token, term)
-                index._guesser.add(lang_index, tokens)
-                words.update(t for t in tokens if t not in index.noise and not t.isdigit())
-                return [term for term, _ in pairs]
+            def analyse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+                analysed = index.analyzer.analyse(text, lang, keep)
+                vocabulary.add_text(analysed.surfaces)
+                index._guesser.add(lang_index, analysed.tokens)
+                return analysed.tokens, analysed.terms
 
             for number, (entry_id, entry) in enumerate(kb.entries.items()):
                 text = entry.texts.get(lang)
                 if text is None:
                     continue
                 words: set[str] = set()
-                questions = text.questions + [q for q_lang, q in taught.get(entry_id, ()) if q_lang == lang]
-                question_terms = [analyse(question, words) for question in questions]
-                title_terms = analyse(" ".join([text.title, *entry.keywords.get(lang, [])]), words)
+                question_terms = []
+                for question in text.questions + [q for q_lang, q in taught.get(entry_id, ()) if q_lang == lang]:
+                    tokens, terms = analyse(question)
+                    words.update(tokens)
+                    question_terms.append(terms)
+                    index._exact.setdefault(" ".join(tokens), number)
+                tokens, title_terms = analyse(" ".join([text.title, *entry.keywords.get(lang, [])]))
+                words = {word for word in words.union(tokens) if word not in index.noise and not word.isdigit()}
                 parts = {
                     QUESTION: question_terms,
-                    BAG: [[term for terms in question_terms for term in terms] + title_terms],
+                    ENTRY: [[term for terms in (*question_terms, title_terms, analyse(_visible(text.answer))[1]) for term in terms]],
                     TITLE: [title_terms],
-                    ANSWER: [analyse(_visible(text.answer), set())],
                     CHARS: [[gram for word in sorted(words) for gram in _grams(word)]],
                 }
                 for field, field_texts in parts.items():
                     texts[field].extend(field_texts)
                     owners[field].extend([number] * len(field_texts))
-                for question in questions:
-                    index._exact.setdefault(normalize(question), number)
-                names[normalize(text.title)].append(number)
-                for keyword in entry.keywords.get(lang, []):
-                    names[normalize(keyword)].append(number)
+                for name in (text.title, *entry.keywords.get(lang, [])):
+                    names[index._name_key(tokenize(name))].append(number)
             vocabulary.freeze()
             fields = {field: FieldIndex(texts[field], owners[field], len(index.entry_ids)) for field in FIELD_WEIGHTS}
             index.languages[lang] = _Language(vocabulary, fields)
@@ -139,6 +142,14 @@ class SearchIndex:
     def tokens(self, text: str) -> list[str]:
         """The query's folded tokens, with words typed on the wrong layout or in Latin repaired."""
         return repair_tokens(text, self.is_known)
+
+    def question_tokens(self, tokens: list[str]) -> list[str]:
+        """The tokens without greetings and fillers of several words ("добрый день", "i would like to know")."""
+        return without_phrases(tokens, self._noise_phrases, self._longest_noise)
+
+    def _name_key(self, tokens: list[str]) -> str:
+        """The words that name something: "what is the ICRC" and "ICRC" both name the ICRC."""
+        return " ".join(t for t in tokens if t not in self.noise and t not in question_words())
 
     def is_known(self, word: str) -> bool:
         """True when the content or the word lists use this (folded) word, in any form."""
@@ -186,13 +197,17 @@ class SearchIndex:
         return self.search_tokens(tokens, self.language_of(tokens, query) or lang, limit)
 
     def search_tokens(self, tokens: list[str], lang: str, limit: int = 3) -> list[Hit]:
-        """Search with tokens already repaired by `tokens()`; `lang` is preferred on ties."""
+        """Search with tokens already repaired by `tokens()`; `lang` is preferred on ties. Saying a listed
+        question exactly, or only the title or a keyword of one entry, finds that entry first."""
         if not self.entry_ids or not tokens:
             return []
         per_lang = np.zeros((len(LANGS), len(self.entry_ids)), dtype=np.float32)
         for lang_index, (language_code, language) in enumerate(self.languages.items()):
             per_lang[lang_index] = self._score(tokens, language_code, language)
         exact = self._exact.get(" ".join(tokens))
+        if exact is None:
+            exact = self._exact.get(self._name_key(tokens))
+        tokens = self.question_tokens(tokens)
         if exact is not None:
             per_lang[:, exact] = np.maximum(per_lang[:, exact], EXACT_QUESTION_SCORE + 0.05 * per_lang[:, exact])
         preference = np.array([LANGUAGE_PREFERENCE if code == lang else 0.0 for code in LANGS], dtype=np.float32)
@@ -223,7 +238,7 @@ class SearchIndex:
         if not query:
             return np.zeros(len(self.entry_ids), dtype=np.float32)
         total = np.zeros(len(self.entry_ids), dtype=np.float32)
-        for field in (QUESTION, BAG, TITLE, ANSWER):
+        for field in (QUESTION, ENTRY, TITLE):
             total += FIELD_WEIGHTS[field] * language.fields[field].coverage(query, UNKNOWN_WORD_SHARE * unknown)
         grams = [gram for token in dict.fromkeys(tokens) if token not in self.noise and token not in questions
                  and not token.isdigit() for gram in _grams(token)]
@@ -233,9 +248,10 @@ class SearchIndex:
         return total
 
 
-def _grams(word: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def _grams(word: str) -> tuple[str, ...]:
     padded = f"<{word}>"
-    return [padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1)]
+    return tuple(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
 
 
 def _visible(html_text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -35,10 +36,10 @@ class Vocabulary:
         self._by_shape: dict[tuple[str, int], list[str]] = {}
         self._sorted_terms: list[str] = []
 
-    def add(self, word: str, term: str) -> None:
-        """Remember that `word` is indexed as `term`."""
-        self.surfaces.setdefault(word, term)
-        self.terms.add(term)
+    def add_text(self, surfaces: Mapping[str, str]) -> None:
+        """Remember the words of an analysed text and the terms they stand for."""
+        self.surfaces.update(surfaces)
+        self.terms.update(surfaces.values())
 
     def freeze(self) -> None:
         """Prepare the look-ups once every text is added."""
