@@ -54,11 +54,19 @@ class FieldIndex:
         self._doc_count = doc_count
         self._starts = np.flatnonzero(np.r_[True, owner_array[1:] != owner_array[:-1]]) if doc_count else owner_array
         self._start_owner = owner_array[self._starts] if doc_count else owner_array
+        self._owners = owner_array
 
     def idf_of(self, term: str) -> float:
         """The term's inverse document frequency here, 0 when no text has it."""
         index = self.vocab.get(term)
         return float(self.idf[index]) if index is not None else 0.0
+
+    def has(self, term: str, entry: int) -> bool:
+        """True when a text of the entry contains the term."""
+        index = self.vocab.get(term)
+        if index is None:
+            return False
+        return bool(np.any(self._owners[self._docs[self._ptr[index] : self._ptr[index + 1]]] == entry))
 
     def coverage(self, query: list[tuple[float, list[tuple[str, float]]]], unknown_mass: float) -> np.ndarray:
         """Per entry, its best text's BM25 score for the query words, each given as (weight, [(term,

@@ -65,6 +65,7 @@ class SearchIndex:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.entry_ids: list[str] = list(kb.entries)
+        self._numbers = {entry_id: number for number, entry_id in enumerate(self.entry_ids)}
         self.intents = IntentMatcher.build(kb.intents)
         self.noise = frozenset(all_stop_words() | self.intents.noise_words())
         quiet = self.noise | question_words()
@@ -175,6 +176,22 @@ class SearchIndex:
         if not words:
             return 1.0
         return sum(1 for word in words if self._resolvable(word)) / len(words)
+
+    def matched_share(self, tokens: list[str], hit: Hit) -> float:
+        """The share of the query's terms (a phrase of the synonyms counts once; numbers and question
+        words don't count) that the hit's entry says, in any form or misspelt: a question is about an
+        entry when most of its words are."""
+        words = [t for t in self.question_tokens(tokens) if t not in self.noise and t not in question_words() and not t.isdigit()]
+        pairs = dict(self.analyzer.aligned(words, hit.lang))
+        if not pairs:
+            return 1.0
+        entry = self._numbers[hit.entry_id]
+        field = self.languages[hit.lang].fields[ENTRY]
+        matched = 0
+        for term, token in pairs.items():
+            alternatives = self._resolve(token, term, hit.lang) or [(term, 1.0)]
+            matched += any(field.has(alternative, entry) for alternative, _ in alternatives)
+        return matched / len(pairs)
 
     def _resolvable(self, word: str) -> bool:
         return any(self._resolve(word, term, lang) for lang in self.languages for term in self.analyzer.terms([word], lang))
