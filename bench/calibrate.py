@@ -28,9 +28,10 @@ from bot.knowledge.search import SearchIndex  # noqa: E402
 
 TUNING_WEIGHT = 3
 GRID = {
-    "min_score": [0.15, 0.17, 0.19, 0.21, 0.23, 0.25, 0.27, 0.3, 0.33, 0.36],
-    "min_margin": [0.0, 0.01, 0.02, 0.04, 0.06, 0.1],
-    "min_matched": [0.0, 0.33, 0.4, 0.5, 0.6, 0.67, 0.75],
+    "min_score": [0.17, 0.2, 0.23, 0.25, 0.27, 0.3, 0.33],
+    "min_margin": [0.0, 0.01, 0.02, 0.04, 0.08],
+    "min_matched": [0.0, 0.33, 0.5, 0.67],
+    "min_matched_weight": [0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5],
 }
 
 
@@ -91,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-of-scope", type=float, default=10.0, help="cost of answering an out-of-scope question")
     args = parser.parse_args(argv)
     records = collect(args.content, args.eval, args.folds)
-    current = {"min_score": answer.ANSWER_MIN_SCORE, "min_margin": answer.MIN_RELATIVE_MARGIN, "min_matched": answer.MIN_MATCHED_SHARE}
+    current = {"min_score": answer.ANSWER_MIN_SCORE, "min_margin": answer.MIN_RELATIVE_MARGIN,
+               "min_matched": answer.MIN_MATCHED_SHARE, "min_matched_weight": answer.MIN_MATCHED_WEIGHT}
     ranked = sorted(
         ((utility(records, args.wrong, args.out_of_scope, **dict(zip(GRID, values))), dict(zip(GRID, values)))
          for values in itertools.product(*GRID.values())),

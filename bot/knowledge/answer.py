@@ -14,11 +14,13 @@ from bot.knowledge.stemming import question_words
 # Calibrated with bench/calibrate.py on the tuning part of bench/eval and on bench/crossval.py (the
 # content's own questions, fold by fold), counting a wrong answer as half as bad as a right one is
 # good and an out-of-scope question answered as ten times as bad: answer when the best entry scores
-# at least ANSWER_MIN_SCORE, leads the next one by MIN_RELATIVE_MARGIN of its score, and says more
-# than MIN_MATCHED_SHARE of the question's words ("how old is the universe" matches "old" only).
-ANSWER_MIN_SCORE = 0.23
-MIN_RELATIVE_MARGIN = 0.02
+# at least ANSWER_MIN_SCORE, leads the next one by MIN_RELATIVE_MARGIN of its score, says more than
+# MIN_MATCHED_SHARE of the question's words ("how old is the universe" matches "old" only) and at
+# least MIN_MATCHED_WEIGHT of them weighted by rarity ("жарты ай татуировкасы": not the tattoo).
+ANSWER_MIN_SCORE = 0.27
+MIN_RELATIVE_MARGIN = 0.01
 MIN_MATCHED_SHARE = 0.5
+MIN_MATCHED_WEIGHT = 0.3
 # Saying a listed question or a bare name exactly (search.EXACT_QUESTION_SCORE) is always answered.
 EXACT_SCORE = 0.95
 # Otherwise offer the entries scoring at least this ("did you mean"), else say we don't know.
@@ -85,10 +87,13 @@ class Evidence:
     hits: tuple[Hit, ...]
     known: float  # share of the question's words the content uses at all
     matched: float  # share of its words the best entry says
+    matched_weight: float  # the same, each word weighted by how rare it is
 
     @property
     def margin(self) -> float:
         """How far the best entry leads the next one, as a share of its score."""
+        if not self.hits:
+            return 0.0
         top = self.hits[0].score
         second = self.hits[1].score if len(self.hits) > 1 else 0.0
         return (top - second) / top if top else 0.0
@@ -97,17 +102,20 @@ class Evidence:
 def evidence(index: SearchIndex, tokens: list[str], lang: str) -> Evidence:
     """Search, and measure how well the best entry fits the question."""
     hits = tuple(index.search_tokens(tokens, lang, limit=MAX_SUGGESTIONS))
-    matched = index.matched_share(tokens, hits[0]) if hits else 0.0
-    return Evidence(hits, index.known_share(tokens), matched)
+    matched = index.matched_share(tokens, hits[0]) if hits else (0.0, 0.0)
+    return Evidence(hits, index.known_share(tokens), *matched)
 
 
 def is_confident(found: Evidence, min_score: float = ANSWER_MIN_SCORE, min_margin: float = MIN_RELATIVE_MARGIN,
-                 min_matched: float = MIN_MATCHED_SHARE) -> bool:
+                 min_matched: float = MIN_MATCHED_SHARE, min_matched_weight: float = MIN_MATCHED_WEIGHT) -> bool:
     """True when the best entry is the answer rather than a suggestion."""
     if not found.hits:
         return False
     top = found.hits[0].score
-    return top >= EXACT_SCORE or (top >= min_score and found.margin >= min_margin and found.matched > min_matched)
+    if top >= EXACT_SCORE:
+        return True
+    return (top >= min_score and found.margin >= min_margin and found.matched > min_matched
+            and found.matched_weight >= min_matched_weight)
 
 
 def _search(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str], lang: str) -> Answer:

@@ -4,6 +4,7 @@ fused into one score in 0..1 per entry."""
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from collections import defaultdict
@@ -19,7 +20,7 @@ from bot.knowledge.fields import FieldIndex
 from bot.knowledge.intents import IntentMatcher
 from bot.knowledge.language import LanguageGuesser
 from bot.knowledge.model import LANGS, KnowledgeBase
-from bot.knowledge.normalize import normalize, repair_tokens, tokenize
+from bot.knowledge.normalize import has_latin, normalize, repair_tokens, tokenize, transliterate
 from bot.knowledge.stemming import all_stop_words, question_words
 from bot.knowledge.switch import LanguageRequestMatcher
 from bot.knowledge.vocabulary import Vocabulary
@@ -138,6 +139,13 @@ class SearchIndex:
         index._known |= set(index.noise) | set(index.empty_words) | set(index._guesser.words())
         return index
 
+    def by_words_only(self) -> "SearchIndex":
+        """The same index without the shortcut for exact listed questions and bare names: the
+        self-test asks each listed question as if it were new."""
+        words_only = copy.copy(self)
+        words_only._exact = {}
+        return words_only
+
     # ---- understanding the query ----------------------------------------------------------
 
     def tokens(self, text: str) -> list[str]:
@@ -177,21 +185,27 @@ class SearchIndex:
             return 1.0
         return sum(1 for word in words if self._resolvable(word)) / len(words)
 
-    def matched_share(self, tokens: list[str], hit: Hit) -> float:
-        """The share of the query's terms (a phrase of the synonyms counts once; numbers and question
-        words don't count) that the hit's entry says, in any form or misspelt: a question is about an
-        entry when most of its words are."""
-        words = [t for t in self.question_tokens(tokens) if t not in self.noise and t not in question_words() and not t.isdigit()]
+    def matched_share(self, tokens: list[str], hit: Hit) -> tuple[float, float]:
+        """How much of the question the hit's entry says, in any form or misspelt: the share of the
+        question's terms (a phrase of the synonyms counts once; numbers and question words don't
+        count), and the same share weighted by how rare each term is (a word the content never uses
+        weighs most): "жарты ай татуировкасы" says "жарты ай", but its rare word is the tattoo."""
+        tokens = self._in_language(self.question_tokens(tokens), hit.lang)
+        words = [t for t in tokens if t not in self.noise and t not in question_words() and not t.isdigit()]
         pairs = dict(self.analyzer.aligned(words, hit.lang))
         if not pairs:
-            return 1.0
+            return 1.0, 1.0
         entry = self._numbers[hit.entry_id]
         field = self.languages[hit.lang].fields[ENTRY]
-        matched = 0
+        matched = matched_weight = total_weight = 0.0
         for term, token in pairs.items():
-            alternatives = self._resolve(token, term, hit.lang) or [(term, 1.0)]
-            matched += any(field.has(alternative, entry) for alternative, _ in alternatives)
-        return matched / len(pairs)
+            alternatives = self.languages[hit.lang].vocabulary.neighbours(token, term) or [(term, 1.0)]
+            weight = max(field.idf_of(alternative) for alternative, _ in alternatives) or field.max_idf
+            found = any(field.has(alternative, entry) for alternative, _ in alternatives)
+            matched += found
+            matched_weight += weight * found
+            total_weight += weight
+        return matched / len(pairs), matched_weight / total_weight
 
     def _resolvable(self, word: str) -> bool:
         return any(self._resolve(word, term, lang) for lang in self.languages for term in self.analyzer.terms([word], lang))
@@ -237,11 +251,24 @@ class SearchIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [Hit(self.entry_ids[e], round(float(scores[e]), 4), LANGS[int(best_lang[e])]) for e in top]
 
+    def _in_language(self, tokens: list[str], lang: str) -> list[str]:
+        """The tokens as a text of `lang` would spell them: Kazakh or Russian typed in Latin letters
+        ("kim erikti bola alady") read as Cyrillic when that makes a word the content uses."""
+        if lang == "en":
+            return tokens
+        surfaces = self.languages[lang].vocabulary.surfaces
+        spelled = []
+        for token in tokens:
+            cyrillic = transliterate(token) if token not in surfaces and has_latin(token) else None
+            spelled.append(cyrillic if cyrillic and self.is_known(cyrillic) else token)
+        return spelled
+
     def _score(self, tokens: list[str], lang: str, language: _Language) -> np.ndarray:
         query: list[tuple[float, list[tuple[str, float]]]] = []
         unknown = 0.0
         seen: set[str] = set()
         questions = question_words()
+        tokens = self._in_language(tokens, lang)
         for term, token in self.analyzer.aligned(tokens, lang, questions):
             if term in seen:
                 continue

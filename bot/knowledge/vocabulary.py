@@ -20,7 +20,7 @@ def max_edits(length: int) -> int:
     """How many typos a word of this length may have and still be recognised."""
     if length <= 3:
         return 0
-    if length <= 7:
+    if length <= 9:
         return 1
     if length <= 11:
         return 2
@@ -54,6 +54,11 @@ class Vocabulary:
         if word.isdigit() or "#" in term:
             return []
         return self._typos(word) or self._prefixes(term)
+
+    def neighbours(self, word: str, term: str) -> list[tuple[str, float]]:
+        """The terms a query word may stand for, its typo neighbours included even when it is itself
+        a word of the texts (a misspelt listed question puts "convension" in the vocabulary)."""
+        return self.resolve(word, term) + self._typos(word)
 
     def _typos(self, word: str) -> list[tuple[str, float]]:
         edits = max_edits(len(word))
