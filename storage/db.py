@@ -48,7 +48,8 @@ class Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         writer = await _connect(path)
         try:
-            await writer.execute("PRAGMA journal_mode = WAL")
+            # Read the pragma's answer: an unfinished statement keeps the file locked for the reader.
+            await writer.execute_fetchall("PRAGMA journal_mode = WAL")
             db = cls(writer, await _connect(path), path)
         except BaseException:
             await writer.close()
