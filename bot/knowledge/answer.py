@@ -60,6 +60,12 @@ def answer_question(index: SearchIndex, kb: KnowledgeBase, text: str, user_lang:
     user_lang = user_lang if user_lang in LANGS else LANGS[0]
     tokens = index.tokens(text)
     lang = index.language_of(tokens, text) or user_lang
+    return route(index, kb, text, tokens, lang) or _search(index, kb, text, tokens, lang)
+
+
+def route(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str], lang: str) -> Answer | None:
+    """What the message is when it is not a question to search for: an emergency, a request to switch
+    language, a greeting, thanks or action, or a message with nothing to answer."""
     if index.emergency.is_emergency(tokens, index.content_positions(tokens)):
         return Answer(text, lang, "emergency", suggestions=tuple(e for e in kb.lexicon.emergency.entries if e in kb.entries))
     requested = index.switch.requested(tokens)
@@ -73,7 +79,7 @@ def answer_question(index: SearchIndex, kb: KnowledgeBase, text: str, user_lang:
     words = index.question_tokens(tokens)
     if not content_words(words, lambda t: _says_nothing(index, t), index.is_known):
         return Answer(text, lang, "content_free")
-    return _search(index, kb, text, tokens, lang)
+    return None
 
 
 def _says_nothing(index: SearchIndex, token: str) -> bool:

@@ -230,26 +230,35 @@ class SearchIndex:
     def search_tokens(self, tokens: list[str], lang: str, limit: int = 3) -> list[Hit]:
         """Search with tokens already repaired by `tokens()`; `lang` is preferred on ties. Saying a listed
         question exactly, or only the title or a keyword of one entry, finds that entry first."""
-        if not self.entry_ids or not tokens:
-            return []
-        per_lang = np.zeros((len(LANGS), len(self.entry_ids)), dtype=np.float32)
-        for lang_index, (language_code, language) in enumerate(self.languages.items()):
-            per_lang[lang_index] = self._score(tokens, language_code, language)
-        exact = self._exact.get(" ".join(tokens))
-        if exact is None:
-            exact = self._exact.get(self._name_key(tokens))
-        tokens = self.question_tokens(tokens)
-        if exact is not None:
-            per_lang[:, exact] = np.maximum(per_lang[:, exact], EXACT_QUESTION_SCORE + 0.05 * per_lang[:, exact])
-        preference = np.array([LANGUAGE_PREFERENCE if code == lang else 0.0 for code in LANGS], dtype=np.float32)
-        best_lang = (per_lang + preference[:, None] * (per_lang > 0)).argmax(axis=0)
-        scores = per_lang[best_lang, np.arange(len(self.entry_ids))]
+        scores, best_lang = self._scores(tokens, lang)
         count = min(limit, int(np.count_nonzero(scores > 0)))
         if count == 0:
             return []
         top = np.argpartition(-scores, count - 1)[:count]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [Hit(self.entry_ids[e], round(float(scores[e]), 4), LANGS[int(best_lang[e])]) for e in top]
+
+    def closeness(self, tokens: list[str], lang: str, entry_id: str) -> tuple[float, float, str]:
+        """The entry's score for the query, the best score and the entry that has it."""
+        scores, _ = self._scores(tokens, lang)
+        best = int(scores.argmax()) if len(scores) else 0
+        return float(scores[self._numbers[entry_id]]), float(scores[best]) if len(scores) else 0.0, self.entry_ids[best]
+
+    def _scores(self, tokens: list[str], lang: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every entry's score in 0..1 and the language it matched best in."""
+        per_lang = np.zeros((len(LANGS), len(self.entry_ids)), dtype=np.float32)
+        words = self.question_tokens(tokens)
+        if self.entry_ids and words:
+            for lang_index, (language_code, language) in enumerate(self.languages.items()):
+                per_lang[lang_index] = self._score(words, language_code, language)
+        exact = self._exact.get(" ".join(tokens))
+        if exact is None:
+            exact = self._exact.get(self._name_key(tokens))
+        if exact is not None:
+            per_lang[:, exact] = np.maximum(per_lang[:, exact], EXACT_QUESTION_SCORE + 0.05 * per_lang[:, exact])
+        preference = np.array([LANGUAGE_PREFERENCE if code == lang else 0.0 for code in LANGS], dtype=np.float32)
+        best_lang = (per_lang + preference[:, None] * (per_lang > 0)).argmax(axis=0)
+        return per_lang[best_lang, np.arange(len(self.entry_ids))], best_lang
 
     def _in_language(self, tokens: list[str], lang: str) -> list[str]:
         """The tokens as a text of `lang` would spell them: Kazakh or Russian typed in Latin letters

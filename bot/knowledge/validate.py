@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.knowledge.answer import Answer, answer_question
+from bot.knowledge.answer import Answer, route
 from bot.knowledge.loader import read_content
 from bot.knowledge.model import LANGS, Entry, KnowledgeBase
 from bot.knowledge.search import SearchIndex
@@ -123,10 +123,10 @@ def russian_words(kazakh_text: str) -> set[str]:
 
 
 def self_test(index: SearchIndex, kb: KnowledgeBase) -> list[str]:
-    """Listed questions that do not bring back their own entry as the answer (a question of an
-    emergency entry or of the help topic may bring back the emergency reply), and listed questions
-    whose words point to another entry: asked as new, their own entry would score less than
-    MISFILED_SHARE of that entry's score (a question put under the wrong entry)."""
+    """Listed questions taken for something else than a question (an action, an emergency: a question
+    of an emergency entry or of the help topic may bring back the emergency reply), and listed
+    questions whose words point to another entry: said exactly, a listed question finds its entry,
+    but asked as new its own entry would score less than MISFILED_SHARE of the other's."""
     problems = []
     by_words = index.by_words_only()
     for entry in kb.entries.values():
@@ -134,24 +134,19 @@ def self_test(index: SearchIndex, kb: KnowledgeBase) -> list[str]:
         for lang, text in entry.texts.items():
             for question in text.questions:
                 where = f"knowledge/{entry.topic}.yaml: {entry.id}: {lang}: question {question!r}"
-                result = answer_question(index, kb, question, lang)
-                if result.kind == "emergency" and may_be_emergency:
+                tokens = index.tokens(question)
+                routed = route(index, kb, question, tokens, index.language_of(tokens, question) or lang)
+                if routed is not None:
+                    if not (routed.kind == "emergency" and may_be_emergency):
+                        problems.append(f"{where} brings back {_described(routed)} instead of its own entry")
                     continue
-                if result.kind != "answer" or result.entry_id != entry.id:
-                    problems.append(f"{where} brings back {_described(result)} instead of its own entry")
-                    continue
-                hits = by_words.search(question, lang, limit=len(kb.entries))
-                own = next((hit.score for hit in hits if hit.entry_id == entry.id), 0.0)
-                if hits and own < MISFILED_SHARE * hits[0].score:
-                    problems.append(f"{where} reads as a question of {hits[0].entry_id}: move it there or reword it")
+                own, best, best_entry = by_words.closeness(tokens, lang, entry.id)
+                if own < MISFILED_SHARE * best:
+                    problems.append(f"{where} reads as a question of {best_entry}: move it there or reword it")
     return problems
 
 
 def _described(result: Answer) -> str:
-    if result.kind == "answer":
-        return f"the answer {result.entry_id} ({result.score:.2f})"
-    if result.kind == "did_you_mean":
-        return "did-you-mean " + ", ".join(result.suggestions)
     if result.kind == "action":
         return f"the action {result.action}"
     return result.kind
