@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.knowledge.model import ACTIONS, LANGS, KnowledgeBase
 from bot.knowledge.scope import content_words
-from bot.knowledge.search import Hit, SearchIndex
+from bot.knowledge.search import EXACT_QUESTION_SCORE, Hit, SearchIndex
 from bot.knowledge.stemming import question_words
 
 # Calibrated with bench/calibrate.py on the tuning part of bench/eval and on bench/crossval.py (the
@@ -21,8 +21,6 @@ ANSWER_MIN_SCORE = 0.27
 MIN_RELATIVE_MARGIN = 0.01
 MIN_MATCHED_SHARE = 0.5
 MIN_MATCHED_WEIGHT = 0.3
-# Saying a listed question or a bare name exactly (search.EXACT_QUESTION_SCORE) is always answered.
-EXACT_SCORE = 0.95
 # Otherwise offer the entries scoring at least this ("did you mean"), else say we don't know.
 SUGGEST_MIN_SCORE = 0.15
 SUGGEST_RELATIVE = 0.8
@@ -118,7 +116,7 @@ def is_confident(found: Evidence, min_score: float = ANSWER_MIN_SCORE, min_margi
     if not found.hits:
         return False
     top = found.hits[0].score
-    if top >= EXACT_SCORE:
+    if top >= EXACT_QUESTION_SCORE:  # a listed question or a bare name, said exactly
         return True
     return (top >= min_score and found.margin >= min_margin and found.matched > min_matched
             and found.matched_weight >= min_matched_weight)

@@ -20,7 +20,7 @@ from bot.knowledge.fields import FieldIndex
 from bot.knowledge.intents import IntentMatcher
 from bot.knowledge.language import LanguageGuesser
 from bot.knowledge.model import LANGS, KnowledgeBase
-from bot.knowledge.normalize import has_latin, normalize, repair_tokens, tokenize, transliterate
+from bot.knowledge.normalize import has_latin, repair_tokens, tokenize, transliterate
 from bot.knowledge.stemming import all_stop_words, question_words
 from bot.knowledge.switch import LanguageRequestMatcher
 from bot.knowledge.vocabulary import Vocabulary
