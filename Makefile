@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install sandbox test run check-content bench clean
+.PHONY: install sandbox test run check-content bench lock clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/eval.py
 	$(BIN)/python bench/qa_speed.py
 	$(BIN)/python bench/qa_throughput.py
+
+## lock: regenerate requirements.lock (exact versions and hashes for the Docker image) from pyproject.toml
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements.lock
 
 ## run: serve real Telegram users (needs BOT_TOKEN in .env or the environment)
 run: $(STAMP)

@@ -14,28 +14,31 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    PollAnswerHandler,
+    PollHandler,
     TypeHandler,
     filters,
 )
 
 from bot import callbacks
 from bot.config import LANGUAGES, Settings, require_token
-from bot.content import load_or_raise
+from bot.content import Content, load_or_raise
 from bot.context import BotContext, BotData, UserData
 from bot.delivery.budget import SendBudget
 from bot.delivery.quiet_edits import QuietEditsRequest
 from bot.delivery.throttle import BudgetedRateLimiter
 from bot.flood import FloodGuard
-from bot.handlers import announce, applicant, applications, knowledge, news, staff, start, system, volunteer
+from bot.handlers import announce, applicant, applications, knowledge, news, quiz, staff, start, system, volunteer
 from bot.services import Services
 from bot.update_processor import PerUserUpdateProcessor
 
 log = logging.getLogger(__name__)
 
 # The commands shown in Telegram's menu, in this order; their descriptions are UI texts.
-MENU_COMMANDS = ("start", "menu", "volunteer", "subscribe", "news", "myapplication", "language", "help", "unsubscribe", "forget_me")
+MENU_COMMANDS = ("start", "menu", "volunteer", "subscribe", "news", "quiz", "myapplication", "language", "help", "unsubscribe",
+                 "forget_me")
 # Shown, after those, only in the chats of ADMIN_IDS.
-STAFF_COMMANDS = ("announce", "broadcasts", "applications", "export", "reload", "unanswered", "feedback")
+STAFF_COMMANDS = ("announce", "broadcasts", "applications", "export", "reload", "unanswered", "feedback", "quizstats")
 # The updates the bot asks Telegram for.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "poll_answer", "poll"]
 
@@ -47,8 +50,12 @@ STAFF_INPUT_GROUP = -6  # an announcement being written takes the staff member's
 FORM_GROUP = -5  # a volunteer form in progress takes the applicant's answers before Q&A (group 0)
 
 
-def build_application(settings: Settings, *, flood_guard: FloodGuard | None = None) -> Application:
-    """Create the bot's Application for these settings (nothing is opened until it starts)."""
+def build_application(settings: Settings, *, flood_guard: FloodGuard | None = None,
+                      content: Content | None = None) -> Application:
+    """Create the bot's Application for these settings (nothing is opened until it starts).
+
+    `content` already loaded from settings.content_dir may be given (the tests load it once).
+    """
     budget = SendBudget(settings.broadcast_rate, settings.paid_broadcast_rate)
     application = (
         Application.builder()
@@ -69,7 +76,7 @@ def build_application(settings: Settings, *, flood_guard: FloodGuard | None = No
     data.settings = settings
     data.budget = budget
     # Read now, not in post_init, so broken content stops the start with one clear message.
-    data.content = load_or_raise(settings.content_dir, settings.default_language)
+    data.content = content or load_or_raise(settings.content_dir, settings.default_language)
     for group, handler in handlers(settings, flood_guard or FloodGuard()):
         application.add_handler(handler, group=group)
     application.add_error_handler(system.handle_error)
@@ -105,6 +112,7 @@ def handlers(settings: Settings, flood_guard: FloodGuard) -> list[tuple[int, Bas
         button(callbacks.LANGUAGE, start.choose_language),
         # Sections with their own handlers come before the menu's general section handler.
         button(callbacks.MENU, news.open_section, exactly="menu:news"),
+        button(callbacks.MENU, quiz.open_section, exactly="menu:quiz"),
         button(callbacks.MENU, knowledge.open_section),
         button(callbacks.ENTRY, knowledge.show_entry),
         button(callbacks.RELATED, knowledge.show_related),
@@ -135,6 +143,13 @@ def handlers(settings: Settings, flood_guard: FloodGuard) -> list[tuple[int, Bas
         command("unanswered", staff.show_unanswered, anywhere=True),
         command("feedback", staff.show_feedback, anywhere=True),
         button(callbacks.TEACH, staff.teach),
+        # The quiz: /quiz in a private chat, and in a group from its admins (the handler checks who asks).
+        command("quiz", quiz.choose_topic),
+        (0, CommandHandler("quiz", quiz.start_in_group, filters=filters.ChatType.GROUPS)),
+        command("quizstats", quiz.show_stats, anywhere=True),
+        button(callbacks.QUIZ, quiz.on_button),
+        (0, PollAnswerHandler(quiz.take_answer)),
+        (0, PollHandler(quiz.poll_closed)),
         (0, ChatMemberHandler(system.track_membership, ChatMemberHandler.MY_CHAT_MEMBER)),
         # Last: what nothing above took. Commands first, so "/xyz" is not taken for a question;
         # edits of old messages are ignored: answering them again would only confuse.

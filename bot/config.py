@@ -46,6 +46,7 @@ class Settings:
     listen: str = "0.0.0.0"
     port: int = 8443
     bot_username: str | None = None
+    start_retries: int = 5  # tries to reach the Bot API at start before giving up
 
     @property
     def bot_api_file_url(self) -> str:
@@ -94,6 +95,7 @@ def load_settings(
         listen=get("LISTEN") or "0.0.0.0",
         port=_port(get("PORT")),
         bot_username=_username(get("BOT_USERNAME")),
+        start_retries=_retries(get("START_RETRIES")),
     )
 
 
@@ -189,9 +191,19 @@ def _webhook_url(raw: str | None) -> str | None:
     if raw is None:
         return None
     parsed = urlparse(raw)
-    if parsed.scheme != "https" or not parsed.netloc:
+    # Telegram posts to https only; a self-hosted Bot API server on the same machine may use http://localhost.
+    local = parsed.scheme == "http" and parsed.hostname in ("localhost", "127.0.0.1", "::1")
+    if not parsed.netloc or not (parsed.scheme == "https" or local):
         raise ConfigError("WEBHOOK_URL", f"{raw!r} is not an https:// address (Telegram sends webhooks over HTTPS only)")
     return raw
+
+
+def _retries(raw: str | None) -> int:
+    if raw is None:
+        return 5
+    if not raw.isdigit() or not 1 <= int(raw) <= 100:
+        raise ConfigError("START_RETRIES", f"{raw!r} is not a number of tries from 1 to 100")
+    return int(raw)
 
 
 def _secret(raw: str | None, webhook_url: str | None) -> str | None:

@@ -13,9 +13,10 @@ from pathlib import Path
 from bot.i18n import Texts, TextsError
 from bot.knowledge.loader import read_content
 from bot.knowledge.model import ContentError
-from bot.knowledge.validate import answer_problems, self_test, summary
+from bot.knowledge.validate import answer_problems, summary
+from bot.knowledge.validate import self_test as run_self_test
 from bot.library import Library
-from bot.quiz.content import QuizBank, load_quiz, quiz_self_test
+from bot.quiz.content import QuizBank, load_quiz, quiz_self_test, topic_name_problems
 from bot.regions import Regions, RegionsError
 from bot.telegram_html import html_error
 from bot.volunteers.catalog import Catalog, CatalogError
@@ -45,21 +46,29 @@ class Checked:
     summary: str
 
 
-def load_content(content_dir: Path, default_language: str, taught: Iterable[tuple[str, str, str]] = ()) -> Checked:
-    """Read and check everything in content/ (taught phrasings from staff included); build the index once."""
+def load_content(content_dir: Path, default_language: str, taught: Iterable[tuple[str, str, str]] = (), *,
+                 self_test: bool = True) -> Checked:
+    """Read and check everything in content/ (taught phrasings from staff included); build the index once.
+
+    The self-test asks every listed question through the engine: check-content and /reload run it;
+    a start skips it, so a phrasing that needs rewording never keeps the bot from serving.
+    """
     content_dir = Path(content_dir)
     kb, problems = read_content(content_dir)
     library = None
     if kb is not None:
         library = Library.build(kb, taught)
         problems += answer_problems(kb)
-        problems += self_test(library.index, kb)
+        if self_test:
+            problems += run_self_test(library.index, kb)
     texts, text_problems = _texts(content_dir / "ui", default_language)
     problems += text_problems
     catalog, catalog_problems = _catalog(content_dir)
     problems += catalog_problems
     quiz, quiz_problems = load_quiz(content_dir, set(kb.entries) if kb is not None else None)
     problems += quiz_problems
+    if texts is not None:
+        problems += topic_name_problems(quiz, texts.catalogs)
     if kb is not None:
         answers = {e.id: {lang: text.answer for lang, text in e.texts.items()} for e in kb.entries.values()}
         problems += quiz_self_test(quiz, answers)
@@ -70,9 +79,9 @@ def load_content(content_dir: Path, default_language: str, taught: Iterable[tupl
     return Checked(Content(library, texts, catalog, quiz), [], report)
 
 
-def load_or_raise(content_dir: Path, default_language: str, taught: Iterable[tuple[str, str, str]] = ()) -> Content:
-    """Load the content for the bot to start with; raise ContentError listing the problems."""
-    checked = load_content(content_dir, default_language, taught)
+def load_or_raise(content_dir: Path, default_language: str) -> Content:
+    """Load the content for the bot to start with (no self-test); raise ContentError listing the problems."""
+    checked = load_content(content_dir, default_language, self_test=False)
     if checked.content is None:
         raise ContentError(checked.problems)
     return checked.content

@@ -20,17 +20,20 @@ class People:
         self.default_language = default_language
 
     async def seen(self, user_id: int, language_code: str | None) -> str:
-        """Record that the person wrote (so they have not blocked the bot); their language."""
-        await self.users.seen(user_id)
+        """Record that the person wrote (so they have not blocked the bot) and their app's language; their language."""
+        prefix = (language_code or "").split("-")[0].lower()
+        await self.users.seen(user_id, prefix if prefix in LANGUAGES else None)
         return await self.language(user_id, language_code)
 
     async def language(self, user_id: int, language_code: str | None = None, fallback: str | None = None) -> str:
-        """The language to write to this person in."""
+        """The language to write to this person in: chosen in the bot, else their Telegram app's, else `fallback`."""
         user = await self.users.get(user_id) if user_id > 0 else None
         if user is not None and user.language:
             return user.language
         if language_code:
             return language_from_telegram(language_code, self.default_language)
+        if user is not None and user.telegram_language:
+            return user.telegram_language
         return fallback or self.default_language
 
     async def set_language(self, user_id: int, lang: str) -> None:

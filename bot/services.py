@@ -24,6 +24,8 @@ from bot.news.outbox import BroadcastWorker
 from bot.news.progress import Figures
 from bot.news.subscriptions import SubscriptionService
 from bot.people import People
+from bot.quiz.host import QuizHost
+from bot.quiz.rounds import QuizRounds
 from bot.views import announce as announce_views
 from bot.views import news as news_views
 from bot.views import staff as staff_views
@@ -35,6 +37,7 @@ from storage.broadcasts import Broadcast, BroadcastRepository
 from storage.db import Database
 from storage.notifications import REPLACE_POST, STAFF_CARD, Notice, NotificationRepository
 from storage.question_log import QuestionLog
+from storage.quiz import QuizRepository
 from storage.subscriptions import SubscriptionRepository
 from storage.users import UserRepository
 
@@ -56,6 +59,7 @@ class Services:
     announcements: AnnouncementService
     notices: NoticeWorker
     broadcaster: BroadcastWorker
+    quiz: QuizHost
     budget: SendBudget
     admin_notices: dict[str, float] = field(default_factory=dict)  # error kind -> when staff were last told
     errors: int = 0  # updates that failed (the error handler counts them)
@@ -94,15 +98,18 @@ class Services:
             subscriptions=SubscriptionService(subscriptions, broadcasts, lambda: current().regions),
             announcements=AnnouncementService(broadcasts, subscriptions, lambda: current().regions, broadcaster.wake),
             notices=notices, broadcaster=broadcaster, budget=budget,
+            quiz=QuizHost(QuizRounds(QuizRepository(db), lambda: current().quiz), bot, current),
         )
         holder["services"] = services
         await services.apply_taught()
         notices.start()
         broadcaster.start()
+        await services.quiz.resume()
         return services
 
     async def stop_workers(self) -> None:
         """Stop the workers while the bot can still send: the sends in flight finish and are recorded."""
+        await self.quiz.close()
         await self.broadcaster.close()
         await self.notices.close()
 

@@ -1,4 +1,4 @@
-"""Telegram's HTML parse mode: validation as the server does it, visible text, terminal rendering."""
+"""Telegram's HTML parse mode: validation as the server does it, and the visible text."""
 
 from __future__ import annotations
 
@@ -36,9 +36,6 @@ _SPACES = " \t\r\n\v\0"
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _MAX_CODE_POINT = 0x10FFFF
 
-_ANSI = {"bold": "1", "italic": "3", "underline": "4", "strikethrough": "9", "spoiler": "2", "code": "36", "pre": "36"}
-_PLAIN_MARKS = {"bold": "*", "italic": "_", "strikethrough": "~", "code": "`"}
-QUOTE_PREFIX = "│ "
 
 
 class HtmlError(ValueError):
@@ -46,17 +43,17 @@ class HtmlError(ValueError):
 
 
 @dataclass(frozen=True)
-class _Open:
+class OpenTag:
     tag: str
     argument: str
 
 
 @dataclass(frozen=True)
-class _Close:
+class CloseTag:
     tag: str
 
 
-_Token = str | _Open | _Close
+Token = str | OpenTag | CloseTag
 
 
 def escape(text: str) -> str:
@@ -77,15 +74,15 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
     """The visible text and its MessageEntity dicts (UTF-16 offsets); raises HtmlError if invalid."""
     visible: list[str] = []
     entities: list[dict] = []
-    opened: list[tuple[_Open, int]] = []
+    opened: list[tuple[OpenTag, int]] = []
     pre_languages: dict[int, str] = {}
     utf16 = 0
-    for token in _tokens(text):
+    for token in tokens(text):
         if isinstance(token, str):
             visible.append(token)
             utf16 += _utf16_len(token)
             continue
-        if isinstance(token, _Open):
+        if isinstance(token, OpenTag):
             opened.append((token, utf16))
             continue
         tag, start = opened.pop()
@@ -105,26 +102,17 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
 def html_to_text(text: str) -> str:
     """The visible text (tags removed, entities unescaped): what Telegram counts for length limits."""
     try:
-        return "".join(t for t in _tokens(text) if isinstance(t, str))
+        return "".join(t for t in tokens(text) if isinstance(t, str))
     except HtmlError:
         # Invalid markup still deserves a readable approximation (Telegram would refuse to send it).
         return html.unescape(re.sub(r"<[^>]*>", "", text))
-
-
-def html_to_terminal(text: str, *, color: bool) -> str:
-    """A readable terminal rendering: ANSI styles (or *bold* _italic_), links as `text (url)`, quotes with │."""
-    try:
-        tokens = _tokens(text)
-    except HtmlError:
-        return html_to_text(text)
-    return _TerminalRenderer(color).render(tokens)
 
 
 def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _entity(tag: _Open, offset: int, length: int, visible: str) -> dict:
+def _entity(tag: OpenTag, offset: int, length: int, visible: str) -> dict:
     entity: dict = {"type": ENTITY_TYPES[tag.tag], "offset": offset, "length": length}
     if tag.tag == "a":
         entity["url"] = tag.argument or _utf16_slice(visible, offset, length)
@@ -144,7 +132,7 @@ def _fail(message: str) -> HtmlError:
     return HtmlError(ERROR_PREFIX + message)
 
 
-def _tokens(text: str) -> list[_Token]:
+def tokens(text: str) -> list[Token]:
     """Split Telegram HTML into text and tags, following tdlib's parser (and its error messages)."""
     s = text + "\0"
     n = len(text)
@@ -152,7 +140,7 @@ def _tokens(text: str) -> list[_Token]:
     def offset(pos: int) -> int:
         return len(text[:pos].encode("utf-8", "surrogatepass"))
 
-    tokens: list[_Token] = []
+    found: list[Token] = []
     chunk: list[str] = []
     stack: list[str] = []
     i = 0
@@ -190,20 +178,20 @@ def _tokens(text: str) -> list[_Token]:
             if end_name and end_name != open_name:
                 expected = f'expected "</{open_name}>", found "</{end_name}>"'
                 raise _fail(f"Unmatched end tag at byte offset {offset(begin)}, {expected}")
-            tag = _Close(open_name)
+            tag = CloseTag(open_name)
         if chunk:
-            tokens.append("".join(chunk))
+            found.append("".join(chunk))
             chunk = []
-        tokens.append(tag)
+        found.append(tag)
         i += 1  # past ">"
     if chunk:
-        tokens.append("".join(chunk))
+        found.append("".join(chunk))
     if stack:
         raise _fail(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
-    return tokens
+    return found
 
 
-def _start_tag(s: str, n: int, begin: int, offset: Callable[[int], int]) -> tuple[_Open, int]:
+def _start_tag(s: str, n: int, begin: int, offset: Callable[[int], int]) -> tuple[OpenTag, int]:
     """Parse `<tag attr="value" ...>` starting at `begin`; return the tag and the index of its ">"."""
     i = begin + 1
     while s[i] not in _SPACES and s[i] != ">":
@@ -245,7 +233,7 @@ def _start_tag(s: str, n: int, begin: int, offset: Callable[[int], int]) -> tupl
         raise _fail(f'Tag "span" must have class "tg-spoiler" at byte offset {offset(begin)}')
     if name == "tg-emoji" and not (argument.isdigit() and int(argument) > 0):
         raise _fail("Invalid custom emoji identifier specified")
-    return _Open(name, argument), i
+    return OpenTag(name, argument), i
 
 
 def _attribute_value(s: str, n: int, i: int, begin: int, offset: Callable[[int], int]) -> tuple[str, int]:
@@ -313,93 +301,3 @@ def _decode_entity(s: str, pos: int) -> tuple[str | None, int]:
         if decoded is None:
             return None, pos
     return decoded, end + 1 if s[end] == ";" else end
-
-
-class _TerminalRenderer:
-    """Renders parsed tokens for a terminal; each blockquote is collected apart to prefix its lines."""
-
-    def __init__(self, color: bool) -> None:
-        self.color = color
-        self.buffers: list[list[str]] = [[]]
-        self.after_quote: list[bool] = [False]
-        self.styles: list[str] = []
-        self.links: list[tuple[str, int]] = []
-
-    def render(self, tokens: list[_Token]) -> str:
-        for token in tokens:
-            if isinstance(token, str):
-                self._write(token)
-            elif isinstance(token, _Open):
-                self._open(token)
-            else:
-                self._close(token.tag)
-        return "".join(self.buffers[0])
-
-    def _write(self, text: str) -> None:
-        if not text.startswith("\n"):
-            self._leave_quote()
-        self.after_quote[-1] = False
-        self.buffers[-1].append(text)
-
-    def _leave_quote(self) -> None:
-        """Whatever follows a blockquote starts on a new line."""
-        if self.after_quote[-1]:
-            self.buffers[-1].append("\n")
-            self.after_quote[-1] = False
-
-    def _open(self, tag: _Open) -> None:
-        if tag.tag == "blockquote":
-            self.buffers.append([])
-            self.after_quote.append(False)
-            return
-        if tag.tag == "a":
-            self.links.append((tag.argument, len(self._plain(self.buffers[-1]))))
-        kind = ENTITY_TYPES[tag.tag]
-        if kind in _ANSI or kind in _PLAIN_MARKS or kind == "underline":
-            self.styles.append(kind)
-            self._mark(kind)
-
-    def _close(self, tag: str) -> None:
-        if tag == "blockquote":
-            self._close_quote()
-        elif tag == "a":
-            self._close_link()
-        elif ENTITY_TYPES[tag] in self.styles:
-            kind = ENTITY_TYPES[tag]
-            del self.styles[len(self.styles) - 1 - self.styles[::-1].index(kind)]
-            self._mark(kind, end=True)
-
-    def _close_quote(self) -> None:
-        inner = "".join(self.buffers.pop()).strip("\n")
-        self.after_quote.pop()
-        quoted = "\n".join(QUOTE_PREFIX + line for line in inner.split("\n"))
-        before = "".join(self.buffers[-1])
-        if before and not before.endswith("\n"):
-            quoted = "\n" + quoted
-        self.buffers[-1].append(quoted)
-        self.after_quote[-1] = True
-
-    def _close_link(self) -> None:
-        url, start = self.links.pop()
-        label = self._plain(self.buffers[-1])[start:]
-        if url and url != label:
-            self._write(f" ({url})")
-
-    def _mark(self, kind: str, *, end: bool = False) -> None:
-        if not end:
-            self._leave_quote()
-        if not self.color:
-            self.buffers[-1].append(_PLAIN_MARKS.get(kind, ""))
-        elif end:
-            # Resetting everything and re-applying what is still open keeps nested styles right.
-            self.buffers[-1].append("\x1b[0m" + "".join(_sgr(k) for k in self.styles))
-        else:
-            self.buffers[-1].append(_sgr(kind))
-
-    @staticmethod
-    def _plain(buffer: list[str]) -> str:
-        return re.sub(r"\x1b\[[0-9;]*m", "", "".join(buffer))
-
-
-def _sgr(kind: str) -> str:
-    return f"\x1b[{_ANSI.get(kind, '4')}m"

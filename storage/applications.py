@@ -13,6 +13,7 @@ import aiosqlite
 
 from storage.db import Database, utc_now
 from storage.notifications import Notice, insert_notices
+from storage.quiz import erase_player
 
 # The answer columns; only these names are ever put into SQL text.
 ANSWER_FIELDS = (
@@ -41,6 +42,7 @@ class Application:
     step: str | None
     selection: list[str] | None
     revision: int
+    confirming: str | None
     answers: dict[str, str | None]
     created_at: str
     updated_at: str
@@ -93,6 +95,7 @@ def _application(row: aiosqlite.Row) -> Application:
         step=row["step"],
         selection=selection,
         revision=row["revision"],
+        confirming=row["confirming"],
         answers={name: row[name] for name in ANSWER_FIELDS},
         created_at=row["created_at"],
         updated_at=row["updated_at"],
@@ -146,7 +149,8 @@ class ApplicationRepository:
         return _application(row)
 
     async def save(self, app: Application, changes: dict[str, str | None], *, step: str | None,
-                   selection: list[str] | None, statuses: tuple[str, ...], notices: list[Notice] = ()) -> Application | None:
+                   selection: list[str] | None, statuses: tuple[str, ...], notices: list[Notice] = (),
+                   confirming: str | None = None) -> Application | None:
         """Write answers, the next question and the notices they cause if nothing changed since `app` was read.
 
         Returns the new state, or None when the application moved on meanwhile (another device, a double tap).
@@ -156,8 +160,8 @@ class ApplicationRepository:
             raise ValueError(f"not answer fields: {sorted(unknown)}")
         columns = [f"{name} = ?" for name in changes]
         params: list[object] = list(changes.values())
-        columns += ["step = ?", "selection = ?", "updated_at = ?", "revision = revision + 1"]
-        params += [step, json.dumps(selection) if selection is not None else None, utc_now()]
+        columns += ["step = ?", "selection = ?", "confirming = ?", "updated_at = ?", "revision = revision + 1"]
+        params += [step, json.dumps(selection) if selection is not None else None, confirming, utc_now()]
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 f"UPDATE applications SET {', '.join(columns)}"
@@ -181,7 +185,8 @@ class ApplicationRepository:
         """Move an application to `new` if it is in `allowed_from`; record who did it and queue the notices, atomically."""
         now = utc_now()
         sql = (
-            "UPDATE applications SET status = ?, step = NULL, selection = NULL, updated_at = ?, revision = revision + 1"
+            "UPDATE applications SET status = ?, step = NULL, selection = NULL, confirming = NULL, updated_at = ?,"
+            " revision = revision + 1"
             + (", submitted_at = ?" if submitted else "")
             + f" WHERE id = ? AND status IN ({_marks(allowed_from)})"
             + (" AND revision = ?" if same_revision else "")
@@ -263,7 +268,8 @@ class ApplicationRepository:
             erased.subscriptions = cursor.rowcount
             await conn.execute("DELETE FROM subscribers WHERE user_id = ?", (user_id,))
             await conn.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
-            await conn.execute("DELETE FROM notifications WHERE chat_id = ? AND status = 'pending'", (user_id,))
+            await conn.execute("DELETE FROM notifications WHERE chat_id = ?", (user_id,))
+            await erase_player(conn, user_id)
             cursor = await conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
             erased.profile = cursor.rowcount == 1
             await insert_notices(conn, notices)

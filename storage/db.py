@@ -48,8 +48,7 @@ class Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         writer = await _connect(path)
         try:
-            # Read the pragma's answer: an unfinished statement keeps the file locked for the reader.
-            await writer.execute_fetchall("PRAGMA journal_mode = WAL")
+            await _pragma(writer, "PRAGMA journal_mode = WAL")
             db = cls(writer, await _connect(path), path)
         except BaseException:
             await writer.close()
@@ -69,7 +68,7 @@ class Database:
     async def checkpoint(self) -> None:
         """Copy the WAL into the database file and truncate it (after erasing personal data)."""
         async with self._write_lock:
-            await self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            await _pragma(self._writer, "PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def backup_to(self, target: Path) -> None:
         """Write a consistent copy of the database to `target` with SQLite's online backup (safe while writing)."""
@@ -165,6 +164,12 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     # Deleted rows are overwritten with zeros, so erased personal data is not left in the file.
     await conn.execute("PRAGMA secure_delete = ON")
     return conn
+
+
+async def _pragma(conn: aiosqlite.Connection, sql: str) -> list:
+    """Run a pragma that answers with rows, reading them (an unread statement would keep the file locked)."""
+    async with conn.execute(sql) as cursor:
+        return list(await cursor.fetchall())
 
 
 def migration_files(migrations_dir: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:

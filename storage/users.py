@@ -12,7 +12,8 @@ class User:
     """One row of the users table."""
 
     id: int
-    language: str | None
+    language: str | None  # chosen in the bot
+    telegram_language: str | None  # their Telegram app's, when it is one of ours
     first_seen: str
     last_seen: str
     blocked: bool
@@ -24,14 +25,14 @@ class UserRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def seen(self, user_id: int) -> None:
-        """Record that the user just talked to the bot (they can't have blocked it then)."""
+    async def seen(self, user_id: int, telegram_language: str | None = None) -> None:
+        """Record that the user just talked to the bot (they can't have blocked it then), and their app's language."""
         now = utc_now()
         await self.db.execute(
-            "INSERT INTO users (id, first_seen, last_seen) VALUES (?, ?, ?)"
-            " ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen,"
-            " blocked = 0, blocked_at = NULL",
-            (user_id, now, now),
+            "INSERT INTO users (id, telegram_language, first_seen, last_seen) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen, blocked = 0, blocked_at = NULL,"
+            " telegram_language = COALESCE(excluded.telegram_language, telegram_language)",
+            (user_id, telegram_language, now, now),
         )
 
     async def get(self, user_id: int) -> User | None:
@@ -39,7 +40,8 @@ class UserRepository:
         row = await self.db.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
         if row is None:
             return None
-        return User(row["id"], row["language"], row["first_seen"], row["last_seen"], bool(row["blocked"]))
+        return User(row["id"], row["language"], row["telegram_language"], row["first_seen"], row["last_seen"],
+                    bool(row["blocked"]))
 
     async def set_language(self, user_id: int, language: str) -> None:
         """Remember the language the user chose."""

@@ -8,6 +8,8 @@ import pytest
 
 from bot.app import build_application
 from bot.config import load_settings
+from bot.content import load_or_raise
+from bot.flood import FloodGuard
 from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.runner import serving
 from storage.db import Database
@@ -40,13 +42,25 @@ def make_settings(emulator, db_path):
     return make
 
 
+@pytest.fixture(scope="session")
+def project_content():
+    """The project's content, loaded once for every test that does not change it."""
+    settings = load_settings({}, env_file=None)
+    return load_or_raise(settings.content_dir, settings.default_language)
+
+
 @pytest.fixture
-def running_bot(make_settings, emulator):
-    """Start the real Application against the emulator: `async with running_bot() as app:`."""
+def running_bot(make_settings, emulator, project_content):
+    """Start the real Application against the emulator: `async with running_bot() as app:`.
+
+    Test users type much faster than people, so the flood guard is generous unless a test passes its own.
+    """
 
     @asynccontextmanager
     async def run(flood_guard=None, **changes):
-        application = build_application(make_settings(**changes), flood_guard=flood_guard)
+        content = None if "content_dir" in changes else project_content
+        guard = flood_guard or FloodGuard(burst=10_000)
+        application = build_application(make_settings(**changes), flood_guard=guard, content=content)
         # The bot reports each handled update to the emulator, so waits for replies end exactly.
         async with serving(application, emulator=emulator):
             yield application

@@ -32,13 +32,13 @@ def _sandbox(tmp_path, typed: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_piped_sandbox_prints_the_greeting_and_menu_and_exits_0(tmp_path):
-    result = _sandbox(tmp_path, "/start\n7\n", "--lang", "en")
+    result = _sandbox(tmp_path, "/start\n9\n", "--lang", "en")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "you> /start" in out
     assert "bot> Hello, Sandbox!" in out
-    assert "[1] 📜 History" in out and "[7] ℹ️ About the Society" in out
-    assert "bot (edited)> *ℹ️ About the Society*" in out  # "7" pressed the seventh button
+    assert "[1] 🆘 Get help" in out and "[9] ℹ️ About the Society" in out
+    assert "bot (edited)> *ℹ️ About the Society*" in out  # "9" pressed the ninth button
     assert "Choose a question:" in out
     assert (tmp_path / "sandbox.sqlite3").is_file()
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.content_check import check_content
+from bot.content import load_content
 from bot.knowledge.loader import load_knowledge
+from bot.knowledge.validate import numbers
 from bot.telegram_html import html_to_text
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -45,11 +46,17 @@ def kb():
     return load_knowledge(CONTENT)
 
 
-def test_check_content_passes_with_at_least_80_entries_in_every_language():
+def check_content(content_dir, default_language):
+    checked = load_content(content_dir, default_language)
+    return checked.problems, checked.summary
+
+
+def test_check_content_passes_with_at_least_130_entries_in_every_language():
     problems, summary = check_content(CONTENT, "kk")
     assert problems == []
     total = re.search(r"total: (\d+) entries", summary)
-    assert total and int(total.group(1)) >= 80
+    assert total and int(total.group(1)) >= 130
+    assert "quiz: " in summary
 
 
 def test_check_content_command_prints_a_summary_and_exits_0():
@@ -58,7 +65,7 @@ def test_check_content_command_prints_a_summary_and_exits_0():
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "content is valid" in result.stdout
-    for topic in ("history", "movement", "principles", "emblems", "ihl", "society", "volunteering"):
+    for topic in ("help", "history", "movement", "principles", "emblems", "ihl", "society", "volunteering"):
         assert f"{topic}:" in result.stdout
 
 
@@ -76,11 +83,32 @@ def test_check_content_reports_a_broken_region_list_and_consent_text(tmp_path):
     assert any("consent" in p and "en.yaml" in p for p in problems), problems
 
 
-def test_every_entry_is_in_three_languages_with_seven_questions(kb):
+def test_every_entry_is_in_three_languages_with_six_phrasings_and_a_linked_source(kb):
     for entry in kb.entries.values():
         assert set(entry.texts) == {"kk", "ru", "en"}, entry.id
         for lang, text in entry.texts.items():
-            assert len(text.questions) >= 7, (entry.id, lang)
+            assert len(text.questions) >= 6, (entry.id, lang)
+            assert len(html_to_text(text.answer)) <= 700, (entry.id, lang)
+        assert entry.sources and all(s.url.startswith("https://") for s in entry.sources), entry.id
+        assert str(entry.reviewed) >= "2026-11-30", entry.id
+
+
+def test_each_entry_states_the_same_numbers_and_dates_in_every_language(kb):
+    differing = [
+        entry.id for entry in kb.entries.values()
+        if len({frozenset(numbers(html_to_text(t.answer))) for t in entry.texts.values()}) > 1
+    ]
+    assert differing == []
+
+
+def test_the_get_help_section_has_the_practical_entries(kb):
+    help_ids = {entry.id for entry in kb.by_topic("help")}
+    assert {"emergency-numbers", "calling-112", "ask-society-for-help", "restoring-family-links", "donate-safely",
+            "blood-donation", "first-aid-bleeding", "first-aid-cpr", "first-aid-recovery-position",
+            "first-aid-choking", "first-aid-burns"} <= help_ids
+    for entry_id in ("first-aid-bleeding", "first-aid-cpr", "first-aid-choking", "first-aid-burns"):
+        for lang, text in kb.get(entry_id).texts.items():
+            assert "112" in html_to_text(text.answer), (entry_id, lang)
 
 
 @pytest.mark.parametrize("error, pattern", sorted(FORBIDDEN.items()))
@@ -100,6 +128,10 @@ def test_the_key_corrections_are_stated(kb):
     assert "22 August 1864" in convention and "12" in convention
     assert "191" in html_to_text(kb.get("movement-today").texts["en"].answer)
     assert "112" in html_to_text(kb.get("safety-note").texts["ru"].answer)
+    protocol = html_to_text(kb.get("ihl-weapons").texts["en"].answer).lower()
+    assert "bacteriological" in protocol  # the 1925 Protocol bans gases and bacteriological methods
+    recognition = html_to_text(kb.get("national-societies").texts["ru"].answer)
+    assert "Общество признаёт МККК" not in recognition
 
 
 def test_kazakh_texts_use_kazakh_letters(kb):

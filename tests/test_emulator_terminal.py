@@ -137,7 +137,7 @@ async def test_the_chat_survives_a_restart_and_fresh_forgets_it(tmp_path):
     assert await running == 0
     again = out.getvalue()
     assert again.startswith("(sandbox: your chat is restored:")
-    assert "you> 1\nbot (edited)> *📜 History*" in again  # "1" pressed the first button of the last message
+    assert "you> 1\nbot (edited)> *🆘 Get help*" in again  # "1" pressed the first button of the last message
 
     out, running = sandbox(tmp_path, "/quit\n", "--fresh")
     assert await running == 0

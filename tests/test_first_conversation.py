@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+
+from bot.flood import FloodGuard
 from telegram.ext import CommandHandler
 
 from tests.conftest import STAFF_ID
@@ -10,7 +12,8 @@ from tests.conftest import STAFF_ID
 # A handler group of its own for the failing test handler: after the user is remembered,
 # before the bot's own handlers.
 TEST_GROUP = -9
-MENU_EN = ["📜 History", "⚖️ Humanitarian law", "🤝 Fundamental Principles", "🛡 Emblems", "🙋 Volunteer", "📰 News", "ℹ️ About the Society"]
+MENU_EN = ["🆘 Get help", "📜 History", "⚖️ Humanitarian law", "🤝 Fundamental Principles", "🛡 Emblems",
+           "🙋 Volunteer", "📰 News", "🎯 Quiz", "ℹ️ About the Society"]
 
 
 def labels(message):
@@ -150,14 +153,15 @@ async def test_staff_who_blocked_the_bot_are_marked_blocked_when_it_writes_to_th
     assert (await db.fetchone(f"SELECT blocked FROM users WHERE id = {STAFF_ID}"))["blocked"] == 1
 
 
-async def test_a_flooding_user_is_slowed_politely_without_slowing_others(bot, emulator):
-    flooder = emulator.user(112, language_code="en")
-    for n in range(60):
-        await flooder.send(f"/help {n}", wait=False)
-    calm = emulator.user(113, language_code="en")
-    (reply,) = await calm.send("/start")
-    assert reply.plain.startswith("Hello")
-    await emulator.wait_until_idle()
+async def test_a_flooding_user_is_slowed_politely_without_slowing_others(running_bot, emulator):
+    async with running_bot(flood_guard=FloodGuard()):
+        flooder = emulator.user(112, language_code="en")
+        for n in range(60):
+            await flooder.send(f"/help {n}", wait=False)
+        calm = emulator.user(113, language_code="en")
+        (reply,) = await calm.send("/start")
+        assert reply.plain.startswith("Hello")
+        await emulator.wait_until_idle()
     texts = [m.plain for m in flooder.messages]
     warnings = [t for t in texts if "very quickly" in t]
     assert len(warnings) == 1

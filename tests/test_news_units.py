@@ -1,18 +1,33 @@
-"""The small pure parts of news: reading a time to schedule, the progress text, the send budget."""
+"""The small pure parts of news and sending: reading a time to schedule, the progress text, the send budget."""
 
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import datetime, timezone
 
 import pytest
 
-from bot.news.progress import Figures, bar, duration
-from bot.news.throttle import SendBudget, is_counted
+from bot.delivery.budget import MARGIN, TELEGRAM_LIMIT, SendBudget
+from bot.delivery.throttle import is_counted
+from bot.news.progress import Figures
 from bot.news.when import WhenError, parse_when
+from bot.views.announce import bar, duration
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # 17:00 in Almaty (UTC+5)
+
+
+class FakeClock:
+    """Time that moves only when someone sleeps: the budget's waits are measured, not timed."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0)
+        await asyncio.sleep(0)
 
 
 @pytest.mark.parametrize(
@@ -44,7 +59,7 @@ def test_progress_bar_and_durations():
     assert bar(0, 10) == "░" * 12 + " 0%"
     assert bar(5, 10) == "▓" * 6 + "░" * 6 + " 50%"
     assert duration(65) == "1:05" and duration(3725) == "1:02:05"
-    assert Figures(10, 6, 1, 1, 2, 0.0, "sending").done == 8
+    assert Figures(10, 6, 1, 1, 1, 1, 0.0, "sending").done == 9
 
 
 def test_only_message_calls_count_against_the_flood_limit():
@@ -52,21 +67,44 @@ def test_only_message_calls_count_against_the_flood_limit():
     assert not is_counted("sendChatAction") and not is_counted("answerCallbackQuery") and not is_counted("getUpdates")
 
 
-async def test_the_budget_paces_broadcasts_and_lets_answers_through_at_once():
-    budget = SendBudget(broadcast_rate=50.0)
-    started = time.monotonic()
-    for _ in range(26):
+async def test_broadcasts_keep_their_pace_and_answers_go_through_at_once():
+    clock = FakeClock()
+    budget = SendBudget(broadcast_rate=20.0, clock=clock, sleep=clock.sleep)
+    start = clock.now
+    for _ in range(21):
         await budget.for_broadcast()
-    elapsed = time.monotonic() - started
-    assert elapsed > 0.4  # 50 a second: no burst beyond one message
-    before = time.monotonic()
+    assert clock.now - start == pytest.approx(1.0)  # 20 a second, no burst
+    before = clock.now
     await budget.for_answer()
-    assert time.monotonic() - before < 0.05
+    assert clock.now == before  # an answer does not wait behind the broadcast
 
 
-async def test_a_retry_after_closes_the_gate_for_everyone():
-    budget = SendBudget(broadcast_rate=100.0)
-    budget.close_for(0.3)
-    started = time.monotonic()
+async def test_the_window_stays_under_telegrams_limit_with_a_margin():
+    clock = FakeClock()
+    budget = SendBudget(broadcast_rate=25.0, clock=clock, sleep=clock.sleep)
+    start = clock.now
+    for _ in range(TELEGRAM_LIMIT):
+        await budget.for_answer()
+    assert clock.now - start >= 1.0  # the 28th message of a second waits for the next second
+    assert budget.limit == TELEGRAM_LIMIT - MARGIN
+
+
+async def test_a_retry_after_closes_the_gate_for_everyone_and_slows_the_broadcast():
+    clock = FakeClock()
+    budget = SendBudget(broadcast_rate=25.0, clock=clock, sleep=clock.sleep)
+    full = budget.current_broadcast_rate
+    budget.close_for(3.0)
+    start = clock.now
     await asyncio.gather(budget.for_broadcast(), budget.for_answer())
-    assert time.monotonic() - started >= 0.29
+    assert clock.now - start >= 3.0
+    assert budget.current_broadcast_rate < full  # no burst into the next 429
+    clock.now += 60
+    assert budget.current_broadcast_rate == pytest.approx(full)  # and it recovers
+
+
+async def test_paid_broadcasts_have_their_own_faster_pace():
+    clock = FakeClock()
+    budget = SendBudget(broadcast_rate=25.0, paid_rate=1000.0, clock=clock, sleep=clock.sleep)
+    start = clock.now
+    await asyncio.gather(*(budget.for_broadcast(paid=True) for _ in range(1001)))
+    assert clock.now - start == pytest.approx(1.0, abs=0.01)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -138,6 +142,35 @@ def test_an_over_long_option_is_refused_naming_the_file_line_question_language_a
 def test_correct_must_be_the_index_of_an_option(tmp_path, value, expected):
     problems = problems_of(tmp_path, broken(lambda q: q.update(correct=value)))
     one_problem(problems, "geneva-convention-1864-date:", expected)
+
+
+def test_one_question_has_one_right_option(tmp_path):
+    two_right = broken(lambda q: q.update(correct=[0, 1]))
+    one_problem(problems_of(tmp_path, two_right), "geneva-convention-1864-date:", "correct must be a whole number")
+    # The right answer again under another spelling would make two options right in that language.
+    twice = broken(set_options(2, kk="1864 ЖЫЛҒЫ 22  тамызда"))
+    one_problem(problems_of(tmp_path / "twice", twice), "(kk): options 1 and 3 are the same")
+
+
+def test_check_content_refuses_an_over_long_option_and_two_right_options(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    long_option = broken(set_options(1, en="x" * (MAX_OPTION + 1)))
+    two_right = broken(lambda q: q.update(id="two-right", correct=[0, 2]), SOLFERINO)
+    (content / "quiz" / "ihl.yaml").write_text(
+        yaml.safe_dump({"questions": [long_option, two_right]}, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check-content"], cwd=CONTENT.parent, capture_output=True, text=True,
+        timeout=300, env={**os.environ, "CONTENT_DIR": str(content)},
+    )
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    too_long = f"geneva-convention-1864-date (en): option 2 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' is {MAX_OPTION + 1} characters"
+    assert [line for line in lines if line.startswith("quiz/ihl.yaml:")] == [
+        f"quiz/ihl.yaml:2: {too_long}, at most {MAX_OPTION}",
+        "quiz/ihl.yaml:27: two-right: correct must be a whole number (the right option's index from 0), got [0, 2]",
+    ]
 
 
 def test_every_language_needs_the_same_options_in_the_same_order(tmp_path):

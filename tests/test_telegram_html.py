@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.telegram_html import escape, html_error, html_to_terminal, html_to_text, parse_html
+from bot.sandbox.terminal_html import html_to_terminal
+from bot.telegram_html import escape, html_error, html_to_text, parse_html
 
 PREFIX = "Bad Request: can't parse entities: "
 

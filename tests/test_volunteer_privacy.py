@@ -1,11 +1,12 @@
-"""The applicant's own controls and personal data: /myapplication, edit, withdraw, /forget_me, logs."""
+"""The applicant's own controls and personal data: /myapplication, edit, withdraw, /forget_me, logs, numbers."""
 
 from __future__ import annotations
 
 import logging
 
 from tests.conftest import STAFF_ID
-from tests.volunteer_helpers import LABELS, fill_until_summary, labels, press
+from tests.test_volunteer_staff import group_card
+from tests.volunteer_helpers import LABELS, fill_until_summary, labels
 
 STAFF_CHAT = -1001
 NAME = "Zhanar Qwertyuiopova"
@@ -16,8 +17,7 @@ STORY = "Unforgettable-Experience-Marker"
 async def submit(emulator, user_id, lang="en"):
     user = emulator.user(user_id, language_code=lang)
     await fill_until_summary(user, lang, name=NAME, phone=PHONE, experience=STORY)
-    await press(user, LABELS[lang]["submit"])
-    await emulator.wait_until_idle()
+    await user.press(LABELS[lang]["submit"])
     return user
 
 
@@ -29,24 +29,23 @@ async def test_my_application_shows_it_and_allows_edits_until_staff_start(runnin
         (none,) = await user.send("/myapplication")
         assert "You have no volunteer application" in none.plain
         user = await submit(emulator, 701)
+        await group_card(group)
         (mine,) = await user.send("/myapplication")
         assert "Your application No. 1" in mine.plain and "Sent, waiting for review" in mine.plain and NAME in mine.plain
         (fields,) = await user.press("✏️ Change answers")
         assert "✏️ Phone" in labels(fields)
-        (question,) = await user.press("✏️ Phone")
-        assert "phone number" in question.plain
+        replies = await user.press("✏️ Phone")
+        assert "phone number" in replies[-1].plain
         replies = await user.send("+7 702 555 44 33")
         assert any("Staff will see the changed application" in m.plain for m in replies)
         assert "+77025554433" in replies[-1].plain and "Sent, waiting for review" in replies[-1].plain
-        await emulator.wait_until_idle()
         updated = group.last
         assert "changed by the applicant" in updated.plain and "+77025554433" in updated.plain
-        # Once staff have started, the applicant can no longer change it.
-        await staff.press("📞", message=updated, chat=group)
+        await staff.press("📞", message=updated, chat=group)  # once staff have started, no more changes
         await user.wait_for(lambda m: "in contact with you" in m.plain)
         (mine,) = await user.send("/myapplication")
         assert labels(mine) == ["↩️ Withdraw"]
-        await user.press("✏️ Name", message=fields)
+        await user.forge_press(fields.button_data[0][0], message=fields)  # an old "✏️ Name" button
         assert user.callback_answers[-1]["text"].startswith("Staff have already started")
     db = await read_db()
     row = await db.fetchone("SELECT phone, full_name, status FROM applications")
@@ -58,16 +57,16 @@ async def test_withdraw_asks_first_and_tells_staff_without_the_data(running_bot,
     emulator.user(STAFF_ID, "Staff", language_code="en")
     async with running_bot(staff_chat_id=STAFF_CHAT, default_language="en"):
         user = await submit(emulator, 702)
+        card = await group_card(group)
         await user.send("/myapplication")
         (confirm,) = await user.press("↩️ Withdraw")
         assert "Withdraw application No. 1?" in confirm.plain
-        replies = await user.press("Yes, withdraw")
-        assert "Application No. 1 is withdrawn" in replies[-1].plain
-        await emulator.wait_until_idle()
+        (withdrawn,) = await user.press("Yes, withdraw")
+        assert "Application No. 1 is withdrawn" in withdrawn.plain
         assert any("was withdrawn by the applicant" in m.plain for m in group.messages)
+        assert NAME not in group.messages[0].plain and card.message_id == group.messages[0].message_id
         assert not any(NAME in m.plain or PHONE in m.plain for m in group.messages)
-        # A new form is possible after withdrawing.
-        replies = await user.send("/volunteer")
+        replies = await user.send("/volunteer")  # a new form is possible after withdrawing
         assert "Consent" in replies[-1].plain
     db = await read_db()
     statuses = [r["status"] for r in await db.fetchall("SELECT status FROM applications ORDER BY id")]
@@ -77,8 +76,9 @@ async def test_withdraw_asks_first_and_tells_staff_without_the_data(running_bot,
 async def test_forget_me_leaves_no_personal_data_in_the_database_file(running_bot, emulator, read_db, db_path):
     group = emulator.group(STAFF_CHAT, "RCSK volunteers")
     emulator.user(STAFF_ID, "Staff", language_code="en")
-    async with running_bot(staff_chat_id=STAFF_CHAT, default_language="en") as application:
+    async with running_bot(staff_chat_id=STAFF_CHAT, default_language="en"):
         user = await submit(emulator, 703)
+        await group_card(group)
         # A second, unfinished draft after withdrawing the first, and a news subscription.
         await user.send("/myapplication")
         await user.press("↩️ Withdraw")
@@ -86,24 +86,22 @@ async def test_forget_me_leaves_no_personal_data_in_the_database_file(running_bo
         await user.send("/volunteer")
         await user.press("I agree")
         await user.send("Second Draftname")
-        db = application.bot_data.db
-        await db.execute("INSERT INTO subscribers (user_id, language, updated_at) VALUES (703, 'en', 'now')")
-        await db.execute("INSERT INTO subscriptions (user_id, topic, created_at) VALUES (703, 'news', 'now')")
+        await user.send("/subscribe")
+        await user.press("▫️ 📰 News")
         (confirm,) = await user.send("/forget_me")
         assert "permanently deletes" in confirm.plain
-        replies = await user.press("No, keep")
-        assert replies[-1].plain == "Nothing was deleted."
+        (kept,) = await user.press("No, keep")
+        assert kept.plain == "Nothing was deleted."
         await user.send("/forget_me")
-        replies = await user.press("Yes, delete everything")
-        assert "has been deleted" in replies[-1].plain
-        await emulator.wait_until_idle()
+        (done,) = await user.press("Yes, delete everything")
+        assert "has been deleted" in done.plain
         assert any("data erased at the applicant's request" in m.plain for m in group.messages)
         assert not any(NAME in m.plain or PHONE in m.plain for m in group.messages)
-        # While the bot is still running (its connection open), and again after it stopped.
-        assert_no_secrets(db_path)
+        assert_no_secrets(db_path)  # while the bot is still running (its connections open)
     assert_no_secrets(db_path)
     db = await read_db()
-    for table, column in (("applications", "user_id"), ("subscriptions", "user_id"), ("subscribers", "user_id"), ("users", "id")):
+    for table, column in (("applications", "user_id"), ("subscriptions", "user_id"), ("subscribers", "user_id"),
+                          ("users", "id"), ("notifications", "chat_id")):
         assert await db.fetchall(f"SELECT 1 FROM {table} WHERE {column} = 703") == [], table
     assert await db.fetchall("SELECT * FROM application_events") == []
 
@@ -116,6 +114,27 @@ def assert_no_secrets(db_path):
         assert secret.encode("utf-8") not in contents, secret
 
 
+async def test_application_numbers_are_never_reused_and_an_old_card_cannot_act_on_a_new_one(running_bot, emulator, read_db):
+    group = emulator.group(STAFF_CHAT, "RCSK volunteers")
+    staff = emulator.user(STAFF_ID, "Staff", language_code="en")
+    async with running_bot(staff_chat_id=STAFF_CHAT, default_language="en"):
+        cards = []
+        for number, user_id in enumerate((711, 712, 713), 1):
+            user = await submit(emulator, user_id)
+            cards.append(await emulator.wait_for_message(STAFF_CHAT, 0, lambda m, n=number: f"application No. {n}" in m.plain))
+            await user.send("/forget_me")
+            await user.press("Yes, delete everything")
+        assert await (await read_db()).fetchall("SELECT id FROM applications") == []  # all three erased
+        user = await submit(emulator, 714)
+        await emulator.wait_for_message(STAFF_CHAT, 0, lambda m: "application No. 4" in m.plain)
+        first_card = cards[0]
+        await staff.forge_press("vapp:accepted:1", message=first_card, chat=group)  # the first, erased person's card
+        assert staff.callback_answers[-1]["text"] == "This application no longer exists."
+    row = await (await read_db()).fetchone("SELECT id, status FROM applications WHERE user_id = 714")
+    assert (row["id"], row["status"]) == (4, "submitted")  # a new number, and untouched by the old card
+    assert not any("accepted" in m.plain.lower() for m in user.messages)
+
+
 async def test_personal_data_never_reach_the_logs(running_bot, emulator, caplog):
     caplog.set_level(logging.DEBUG, logger="bot")
     caplog.set_level(logging.DEBUG, logger="storage")
@@ -125,9 +144,7 @@ async def test_personal_data_never_reach_the_logs(running_bot, emulator, caplog)
         user = await submit(emulator, 704)
         await user.send("/forget_me")
         await user.press("Yes, delete everything")
-        await emulator.wait_until_idle()
     logged = caplog.text
-    assert "erased their data" in logged
     for secret in (NAME, PHONE, STORY):
         assert secret not in logged
 
@@ -141,14 +158,13 @@ async def test_erasing_folds_the_wal_so_no_old_copy_of_a_page_survives(tmp_path)
     try:
         await db.execute("INSERT INTO users (id, first_seen, last_seen) VALUES (9, 'now', 'now')")
         repo = ApplicationRepository(db)
-        app = await repo.create_draft(9, "en", "full_name")
-        await repo.save(app.id, {"full_name": NAME}, step="phone")
-        await repo.save(app.id, {"phone": PHONE, "experience": STORY}, step="region")
+        app = await repo.create(9, "en", "draft", "full_name")
+        app = await repo.save(app, {"full_name": NAME}, step="phone", selection=None, statuses=("draft",))
+        await repo.save(app, {"phone": PHONE, "experience": STORY}, step="region", selection=None, statuses=("draft",))
         wal = path.with_name(path.name + "-wal")
         assert NAME.encode() in path.read_bytes() + wal.read_bytes()  # the test can see a leak
-        erased = await repo.erase_user(9)
+        erased = await repo.erase_user(9, lambda seen, posts: [])
         assert erased.applications == 1 and erased.profile
-        # The connection is still open: nothing has been closed or vacuumed.
         contents = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
         for secret in (NAME, PHONE, STORY):
             assert secret.encode() not in contents

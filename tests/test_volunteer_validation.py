@@ -14,6 +14,7 @@ from bot.volunteers.catalog import Catalog
 from bot.volunteers.validation import Invalid
 from storage.applications import ANSWER_FIELDS, Application
 from bot.config import PROJECT_DIR
+from bot.i18n import Texts
 
 TODAY = date(2026, 11, 23)
 
@@ -26,7 +27,8 @@ def code(fn, *args):
 
 def app(**answers) -> Application:
     values = {name: None for name in ANSWER_FIELDS} | answers
-    return Application(1, 5, "draft", "en", None, None, values, "t", "t", None)
+    return Application(1, 5, "draft", "en", None, None, 0, None, values, "2026-11-20T05:00:00+00:00",
+                       "2026-11-20T05:00:00+00:00", "2026-11-20T05:00:00+00:00")
 
 
 @pytest.mark.parametrize(
@@ -178,19 +180,44 @@ def test_status_lifecycle():
     assert not lifecycle.can_staff_set("submitted", "withdrawn")
 
 
-def test_csv_has_a_bom_and_keeps_formulas_inert():
+def test_csv_has_a_bom_names_in_the_staff_language_and_keeps_formulas_inert():
     catalog = Catalog.load(PROJECT_DIR / "content")
+    texts = Texts.load(PROJECT_DIR / "content" / "ui", "kk")
     row = app(full_name="=HYPERLINK(\"x\")", experience="@SUM(1)", phone="+77011234567", region="astana",
               interests="first_aid,blood", birth_date="2000-01-01")
-    data = export.to_csv([row], catalog)
+    data = export.to_csv([row], catalog, texts, "ru", delimiter=";")
     assert data.startswith("\ufeff".encode())
-    header, values = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header, values = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     cells = dict(zip(header, values))
-    assert cells["full_name"] == "'=HYPERLINK(\"x\")"
-    assert cells["experience"] == "'@SUM(1)"
-    assert cells["phone"] == "+77011234567"
-    assert cells["interests"] == "first_aid; blood"
-    assert cells["region"].startswith("Astana")
+    assert cells["Имя и фамилия"] == "'=HYPERLINK(\"x\")"
+    assert cells["Опыт"] == "'@SUM(1)"
+    assert cells["Телефон"] == "+77011234567"
+    assert cells["Направления"] == "🩹 Первая помощь; 🩸 Популяризация донорства крови"
+    assert cells["Регион"] == "г. Астана"
+    assert cells["Отправлена (время Алматы)"] == "20.11.2026 10:00"  # 05:00 UTC is 10:00 in Almaty
+
+
+@pytest.mark.parametrize("words, status, since, until, fmt", [
+    (["новые"], "submitted", None, None, "csv"),
+    (["accepted", "2026-11-01", "2026-11-30", "xlsx"], "accepted", date(2026, 11, 1), date(2026, 11, 30), "xlsx"),
+    (["қабылданған"], "accepted", None, None, "csv"),
+    (["all", "2026-11-01"], None, date(2026, 11, 1), None, "csv"),
+])
+def test_export_words_are_read_in_any_language(words, status, since, until, fmt):
+    texts = Texts.load(PROJECT_DIR / "content" / "ui", "kk")
+    aliases = {w.strip().casefold(): s for lang in texts.catalogs for s in lifecycle.Status
+               for w in texts.get(lang, f"volunteer.status_words.{s.value}").split(",") if w.strip()}
+    request = export.parse_request(words, aliases)
+    assert (request.status, request.since, request.until, request.file_format) == (status, since, until, fmt)
+
+
+@pytest.mark.parametrize("words, reason", [
+    (["2026-13-01"], "is not a date"), (["2026-11-30", "2026-11-01"], "before the first"),
+    (["1", "2", "3"], "is not a date"),
+])
+def test_bad_export_words_say_what_is_wrong(words, reason):
+    with pytest.raises(ValueError, match=reason):
+        export.parse_request(words, {})
 
 
 def test_catalog_has_every_region_in_three_languages():

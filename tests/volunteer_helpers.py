@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import date
 
 ANSWERS = {"name": "Aigerim Nurlanovna", "birth": "25.04.2001", "phone": "+7 701 123 45 67"}
 LABELS = {
-    "en": {"agree": "I agree", "astana": "Astana", "first_aid": "▫️ 🩹 First aid", "kk": "▫️ Kazakh", "weekends": "▫️ Weekends",
-           "done": "Done", "skip": "Skip", "submit": "📨 Submit", "back": "⬅️ Back", "cancel": "✖️ Cancel"},
-    "ru": {"agree": "✅ Согласен(на)", "astana": "Астана", "first_aid": "▫️ 🩹 Первая помощь", "kk": "▫️ Казахский",
-           "weekends": "▫️ Выходные", "done": "Готово", "skip": "Пропустить", "submit": "📨 Отправить",
-           "back": "⬅️ Назад", "cancel": "✖️ Отмена"},
-    "kk": {"agree": "Келісемін", "astana": "Астана", "first_aid": "▫️ 🩹 Алғашқы көмек", "kk": "▫️ Қазақ тілі",
-           "weekends": "▫️ Демалыс", "done": "Дайын", "skip": "Өткізіп", "submit": "📨 Жіберу",
-           "back": "⬅️ Артқа", "cancel": "✖️ Бас тарту"},
+    "en": {"agree": "✅ I agree", "disagree": "❌ I do not agree", "astana": "Astana", "first_aid": "▫️ 🩹 First aid",
+           "kk": "▫️ Kazakh", "weekends": "▫️ Weekends", "done": "✅ Done", "skip": "Skip ➡️", "submit": "📨 Submit",
+           "back": "⬅️ Back", "cancel": "✖️ Cancel", "thanks": "Thank you!", "summary": "Please check your application"},
+    "ru": {"agree": "✅ Даю согласие", "disagree": "❌ Не даю согласия", "astana": "Астана",
+           "first_aid": "▫️ 🩹 Первая помощь", "kk": "▫️ Казахский", "weekends": "▫️ Выходные", "done": "✅ Готово",
+           "skip": "Пропустить ➡️", "submit": "📨 Отправить", "back": "⬅️ Назад", "cancel": "✖️ Отмена",
+           "thanks": "Спасибо!", "summary": "Проверьте, пожалуйста, заявку"},
+    "kk": {"agree": "✅ Келісемін", "disagree": "❌ Келіспеймін", "astana": "Астана", "first_aid": "▫️ 🩹 Алғашқы көмек",
+           "kk": "▫️ Қазақ тілі", "weekends": "▫️ Демалыс күндері", "done": "✅ Дайын", "skip": "Өткізіп жіберу ➡️",
+           "submit": "📨 Жіберу", "back": "⬅️ Артқа", "cancel": "✖️ Бас тарту", "thanks": "Рақмет!",
+           "summary": "Өтініміңізді тексеріңіз"},
 }
 
 
@@ -36,37 +37,37 @@ def years_ago(years: int, today: date | None = None) -> str:
     return f"{day:02d}.{today.month:02d}.{today.year - years}"
 
 
-async def press(user, label: str, timeout: float = 15.0):
-    """Press a button once it is there (under load a reply can come after the emulator's settle time)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return await user.press(label)
-        except AssertionError as missing:
-            if "no button" not in str(missing) or time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.05)
+async def start_to_name(user, lang: str = "en"):
+    """/volunteer and consent; return the name question."""
+    await user.send("/volunteer")
+    replies = await user.press(LABELS[lang]["agree"])
+    return replies[-1]
 
 
 async def fill_until_summary(user, lang: str = "en", *, name: str = ANSWERS["name"], birth: str = ANSWERS["birth"],
                              phone: str = ANSWERS["phone"], experience: str | None = "Red Crescent first aid course"):
     """Go through every question from /volunteer; return the summary message."""
     t = LABELS[lang]
-    await user.send("/volunteer")
-    await press(user, t["agree"])
+    await start_to_name(user, lang)
     await user.send(name)
     await user.send(birth)
     await user.send(phone)
-    await press(user, t["astana"])
-    await press(user, t["first_aid"])
-    await press(user, t["done"])
-    await press(user, t["kk"])
-    await press(user, t["done"])
-    await press(user, t["weekends"])
-    await press(user, t["done"])
-    if experience is None:
-        await press(user, t["skip"])
-    else:
-        await user.send(experience)
-    # Under load the summary can come after the emulator's settle time: wait for it.
-    return await user.wait_for(lambda m: t["submit"] in labels(m), timeout=15)
+    await user.press(t["astana"])
+    await user.press(t["first_aid"])
+    await user.press(t["done"])
+    await user.press(t["kk"])
+    await user.press(t["done"])
+    await user.press(t["weekends"])
+    await user.press(t["done"])
+    replies = await (user.press(t["skip"]) if experience is None else user.send(experience))
+    summary = replies[-1]
+    assert t["summary"] in summary.plain, summary.plain
+    return summary
+
+
+async def submit(emulator, user_id: int, lang: str = "en", **answers):
+    """An applicant who fills the form and submits it; returns the user."""
+    user = emulator.user(user_id, language_code=lang)
+    await fill_until_summary(user, lang, **answers)
+    await user.press(LABELS[lang]["submit"])
+    return user

@@ -18,8 +18,8 @@ from telegram.error import InvalidToken, NetworkError
 from bot.config import Settings, load_settings, require_token
 
 log = logging.getLogger("bot.run")
-# Tries to reach the Bot API at start, waiting 2, 4, 8, 16 s between them.
-CONNECT_ATTEMPTS = 5
+# Between tries to reach the Bot API at start: 2, 4, 8… seconds, at most a minute.
+MAX_WAIT_SECONDS = 60
 
 
 class HideToken(logging.Filter):
@@ -74,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
 async def _check_connection(settings: Settings) -> str | None:
     """None when the Bot API answers getMe with this token; else one line saying why not."""
     bot = Bot(settings.bot_token, base_url=settings.bot_api_base_url)
-    for attempt in range(1, CONNECT_ATTEMPTS + 1):
+    attempts = settings.start_retries
+    for attempt in range(1, attempts + 1):
         try:
             async with bot:
                 log.info("connected to the Bot API as @%s", bot.username)
@@ -83,13 +84,13 @@ async def _check_connection(settings: Settings) -> str | None:
             return ("BOT_TOKEN: Telegram refused this token (revoked or mistyped); "
                     "copy it again from @BotFather (/mybots → API Token)")
         except NetworkError as exc:
-            if attempt == CONNECT_ATTEMPTS:
+            if attempt == attempts:
                 break
-            wait = 2 ** attempt
+            wait = min(MAX_WAIT_SECONDS, 2 ** attempt)
             log.warning("cannot reach the Bot API at %s (try %s of %s: %s); trying again in %s s",
-                        urlparse(settings.bot_api_base_url).netloc, attempt, CONNECT_ATTEMPTS, _short(exc), wait)
+                        urlparse(settings.bot_api_base_url).netloc, attempt, attempts, _short(exc), wait)
             await asyncio.sleep(wait)
-    return (f"cannot reach the Bot API at {urlparse(settings.bot_api_base_url).netloc} after {CONNECT_ATTEMPTS} tries; "
+    return (f"cannot reach the Bot API at {urlparse(settings.bot_api_base_url).netloc} after {attempts} tries; "
             "check the network (or BOT_API_BASE_URL) and start again")
 
 

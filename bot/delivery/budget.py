@@ -16,8 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-
-from aiolimiter import AsyncLimiter
+from collections.abc import Awaitable, Callable
 
 WINDOW_SECONDS = 1.0
 # Telegram's limit for all of a bot's ordinary messages together.
@@ -34,28 +33,32 @@ RECOVERY_PER_SECOND = 0.05
 class SendBudget:
     """The bot's shared send budget: a sliding window, the broadcast paces and the RetryAfter gate."""
 
-    def __init__(self, broadcast_rate: float, paid_rate: float = 1000.0) -> None:
+    def __init__(self, broadcast_rate: float, paid_rate: float = 1000.0, *,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.clock = clock
+        self.sleep = sleep
         self.limit = TELEGRAM_LIMIT - MARGIN
         self.broadcast_rate = min(broadcast_rate, self.limit - 1)
         self.paid_rate = paid_rate
-        self._paid_pace = AsyncLimiter(max(1.0, paid_rate / 10), 0.1)
+        self._next_paid = 0.0
         self._recent: deque[float] = deque()
         self._closed_until = 0.0
         self._answers_waiting = 0
         self._share = 1.0  # of broadcast_rate, lowered after a RetryAfter
-        self._share_at = time.monotonic()
+        self._share_at = clock()
         self._next_broadcast = 0.0
 
     def close_for(self, seconds: float) -> None:
         """Send nothing to anyone for `seconds` (Telegram said RetryAfter) and slow the broadcasts."""
-        self._closed_until = max(self._closed_until, time.monotonic() + seconds)
+        now = self.clock()
+        self._closed_until = max(self._closed_until, now + seconds)
         self._share = max(0.2, self._current_share() * SLOW_DOWN)
-        self._share_at = time.monotonic()
+        self._share_at = now
 
     @property
     def closed_for(self) -> float:
         """Seconds until the gate reopens (0 when open)."""
-        return max(0.0, self._closed_until - time.monotonic())
+        return max(0.0, self._closed_until - self.clock())
 
     @property
     def current_broadcast_rate(self) -> float:
@@ -65,7 +68,7 @@ class SendBudget:
     async def wait_open(self) -> None:
         """Return when no RetryAfter is in force."""
         while (left := self.closed_for) > 0:
-            await asyncio.sleep(left)
+            await self.sleep(left)
 
     async def for_answer(self) -> None:
         """Wait before an answer to a person: only for the gate and a full window (answers go first)."""
@@ -74,40 +77,44 @@ class SendBudget:
             await self._until_room(self.limit)
         finally:
             self._answers_waiting -= 1
-        self._recent.append(time.monotonic())
+        self._recent.append(self.clock())
 
     async def for_broadcast(self, *, paid: bool = False) -> None:
         """Wait for the broadcast's pace, then (free broadcasts) for a place in the window answers don't need."""
         if paid:
             await self.wait_open()
-            await self._paid_pace.acquire()
+            start, self._next_paid = self._slot(self._next_paid, self.paid_rate)
+            await self._sleep_until(start)
             return
-        await self._pace()
+        start, self._next_broadcast = self._slot(self._next_broadcast, self.current_broadcast_rate)
+        await self._sleep_until(start)
         while True:
             await self._until_room(self.limit - 1)
             if not self._answers_waiting:
                 break
-            await asyncio.sleep(0.01)
-        self._recent.append(time.monotonic())
+            await self.sleep(0.01)
+        self._recent.append(self.clock())
 
-    async def _pace(self) -> None:
-        now = time.monotonic()
-        interval = 1.0 / max(0.5, self.current_broadcast_rate)
-        start = max(now, self._next_broadcast)
-        self._next_broadcast = start + interval
-        if start > now:
-            await asyncio.sleep(start - now)
+    def _slot(self, next_at: float, rate: float) -> tuple[float, float]:
+        """This send's turn at `rate` a second, taken at once (concurrent senders queue): (its time, the next)."""
+        start = max(self.clock(), next_at)
+        return start, start + 1.0 / max(0.5, rate)
+
+    async def _sleep_until(self, moment: float) -> None:
+        delay = moment - self.clock()
+        if delay > 0:
+            await self.sleep(delay)
 
     def _current_share(self) -> float:
-        elapsed = time.monotonic() - self._share_at
+        elapsed = self.clock() - self._share_at
         return min(1.0, self._share + elapsed * RECOVERY_PER_SECOND)
 
     async def _until_room(self, capacity: float) -> None:
         while True:
             await self.wait_open()
-            now = time.monotonic()
+            now = self.clock()
             while self._recent and self._recent[0] <= now - WINDOW_SECONDS:
                 self._recent.popleft()
             if len(self._recent) < capacity:
                 return
-            await asyncio.sleep(max(0.001, self._recent[0] + WINDOW_SECONDS - now))
+            await self.sleep(max(0.001, self._recent[0] + WINDOW_SECONDS - now))

@@ -8,13 +8,11 @@ from telegram.ext import ApplicationHandlerStop
 from bot.access import staff_only
 from bot.config import LANGUAGES
 from bot.context import BotContext
-from bot.news.announcements import STEP_SCHEDULE, STEP_TEXT, STEP_VALID_UNTIL, DraftState, audience_of
+from bot.news.announcements import STEP_SCHEDULE, STEP_TEXT, STEP_VALID_UNTIL, Draft, DraftState, as_preview
 from bot.replies import edit, send
 from bot.telegram_html import escape
 from bot.views import announce as views
 from bot.views import news as news_views
-from storage.broadcasts import Broadcast
-
 
 @staff_only
 async def start_draft(update: Update, context: BotContext) -> None:
@@ -119,12 +117,7 @@ async def _preview(update: Update, context: BotContext, state: DraftState) -> No
     await update.callback_query.answer()
     summary = views.summary(texts, lang, draft, context.content.regions)
     await edit(update, context, context.t("news.announce.preview_below", summary=summary))
-    preview = Broadcast(
-        id=0, topic=draft.topic, lang=draft.lang, regions=draft.regions, photo_file_id=draft.photo_file_id,
-        author_id=draft.admin_id, author_lang=lang, status="queued", priority=0, quiet=True, paid=draft.paid,
-        valid_until=draft.valid_until, created_at="", scheduled_at=None, started_at=None, finished_at=None, total=0,
-        progress_chat_id=None, progress_message_id=None, texts=draft.texts,
-    )
+    preview = as_preview(draft)
     for version in sorted(draft.texts, key=lambda v: (v != "any", v)):
         # The version for everyone is shown as a reader of the staff member's language would get it.
         others = [code for code in (lang, *LANGUAGES) if code not in draft.texts]
@@ -138,7 +131,7 @@ async def _preview(update: Update, context: BotContext, state: DraftState) -> No
     await send(update, context, *views.confirm(texts, lang, draft, state.count, context.content.regions))
 
 
-async def _send_now(update: Update, context: BotContext, draft) -> None:
+async def _send_now(update: Update, context: BotContext, draft: Draft) -> None:
     broadcast_id, problem = await context.services.announcements.send(draft, context.lang)
     if problem:
         await update.callback_query.answer(context.t(problem), show_alert=True)
@@ -167,8 +160,3 @@ async def list_broadcasts(update: Update, context: BotContext) -> None:
     items = await context.services.announcements.recent()
     text, markup = views.broadcasts(context.texts, context.lang, items)
     await send(update, context, text, markup)
-
-
-def draft_audience(draft):
-    """Who a draft reaches (for tests and the preview)."""
-    return audience_of(draft)

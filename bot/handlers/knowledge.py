@@ -11,6 +11,9 @@ from bot.replies.news import show_latest, show_settings, unsubscribe
 from bot.replies.volunteer import show_form
 from bot.views import knowledge as views
 from bot.views import menu as menu_views
+from bot.views.menu import MENU_ROWS
+
+SECTIONS = {section for row in MENU_ROWS for section in row}
 
 # Typed messages that get a UI text and the menu, by the kind the engine gives them.
 _SHORT_REPLIES = {
@@ -25,6 +28,9 @@ _SHORT_REPLIES = {
 async def open_section(update: Update, context: BotContext) -> None:
     """Show a page of a main-menu section (or the main menu itself) in place."""
     section, page = context.callback["section"], context.callback.get("page", 0)
+    if section != "main" and section not in SECTIONS:
+        await update.callback_query.answer(context.t("errors.stale_button"))
+        return
     await update.callback_query.answer()
     if section == "main":
         text, markup = menu_views.menu(context.texts, context.lang)
@@ -69,6 +75,9 @@ async def show_related(update: Update, context: BotContext) -> None:
 async def record_vote(update: Update, context: BotContext) -> None:
     """Store a 👍 or 👎 on an answer (a 👎 with the question asked, masked) and thank the person."""
     query, parsed = update.callback_query, context.callback
+    if context.content.library.kb.get(parsed["entry"]) is None:
+        await query.answer(context.t("errors.stale_button"))
+        return
     disliked = parsed["vote"] == "down"
     question = None
     if disliked and query.message and query.message.reply_to_message and query.message.reply_to_message.text:

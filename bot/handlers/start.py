@@ -5,15 +5,17 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
+from bot.quiz.content import MIXED
 from bot.replies import edit, send
 from bot.replies.news import show_latest, show_settings
+from bot.replies.quiz import play
 from bot.replies.volunteer import show_form
 from bot.views import knowledge as knowledge_views
 from bot.views import menu as views
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Greet the person, or open the place a deep link names (t.me/<bot>?start=volunteer|subscribe|news|<entry>)."""
+    """Greet the person, or open the place a deep link names (t.me/<bot>?start=volunteer|subscribe|news|quiz|<entry>)."""
     payload = context.args[0] if context.args else ""
     if payload and await open_link(update, context, payload):
         return
@@ -31,6 +33,8 @@ async def open_link(update: Update, context: BotContext, payload: str) -> bool:
         await show_settings(update, context)
     elif payload == "news":
         await show_latest(update, context)
+    elif payload == "quiz" or payload.startswith("quiz_"):  # quiz_<topic>: a round on it; quiz: all topics
+        await play(update, context, payload.removeprefix("quiz").removeprefix("_") or MIXED)
     elif (entry := context.content.library.kb.get(payload)) is not None:
         related = context.content.library.related(entry)
         text, markup = knowledge_views.answer(context.texts, lang, entry, related, votes=False)

@@ -116,7 +116,7 @@ def describe_update(update: object) -> str:
     """A one-line description of an update without what the person typed (it may be personal)."""
     if not isinstance(update, Update):
         return repr(type(update).__name__)
-    kinds = ("message", "edited_message", "callback_query", "my_chat_member", "poll_answer")
+    kinds = ("message", "edited_message", "callback_query", "my_chat_member", "poll_answer", "poll")
     kind = next((name for name in kinds if getattr(update, name)), "other")
     detail = ""
     if update.callback_query:

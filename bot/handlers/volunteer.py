@@ -12,8 +12,6 @@ from bot.volunteers.form import Press
 
 async def start_form(update: Update, context: BotContext) -> None:
     """Start the form, resume a draft, or show the application already under way."""
-    if update.callback_query:
-        await update.callback_query.answer()
     await show_form(update, context, await context.services.form.start(update.effective_user.id, context.lang))
 
 

@@ -11,8 +11,8 @@ import yaml
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_yaml(path: Path, label: str, problems: list[str]) -> tuple[Any, list[int]] | None:
-    """Parse one YAML file; also return the line of each item of its `entries` list."""
+def read_yaml(path: Path, label: str, problems: list[str], list_key: str = "entries") -> tuple[Any, list[int]] | None:
+    """Parse one YAML file; also return the line of each item of its `list_key` list (entries, questions)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -33,7 +33,7 @@ def read_yaml(path: Path, label: str, problems: list[str]) -> tuple[Any, list[in
     lines: list[int] = []
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            if key.value == "entries" and isinstance(value, yaml.SequenceNode):
+            if key.value == list_key and isinstance(value, yaml.SequenceNode):
                 lines = [item.start_mark.line + 1 for item in value.value]
     return data, lines
 

@@ -60,6 +60,16 @@ def audience_of(draft: Draft) -> Audience:
     return Audience(draft.topic, draft.lang, draft.regions, strict=draft.topic == "alerts")
 
 
+def as_preview(draft: Draft) -> Broadcast:
+    """The draft as the broadcast it would become, to show staff exactly what subscribers will get."""
+    return Broadcast(
+        id=0, topic=draft.topic, lang=draft.lang, regions=draft.regions, photo_file_id=draft.photo_file_id,
+        author_id=draft.admin_id, author_lang=None, status="queued", priority=int(draft.topic == "alerts"),
+        quiet=is_quiet(draft), paid=draft.paid, valid_until=draft.valid_until, created_at="", scheduled_at=None,
+        started_at=None, finished_at=None, total=0, progress_chat_id=None, progress_message_id=None, texts=draft.texts,
+    )
+
+
 def is_quiet(draft: Draft) -> bool:
     """Sent without a sound: news, events and trainings by default; alerts ring (staff may override)."""
     return draft.quiet if draft.quiet is not None else draft.topic != "alerts"

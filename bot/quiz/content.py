@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.knowledge.loader import ID_PATTERN
 from bot.knowledge.model import LANGS
+from bot.knowledge.yaml_reader import read_yaml
+from bot.telegram_html import html_to_text
 
 # Telegram's sendPoll limits: question 1-300 characters, option 1-100 characters,
 # explanation 0-200 characters with at most 2 line feeds. Telegram accepts up to 12 options;
@@ -23,11 +22,11 @@ MAX_EXPLANATION_LINE_FEEDS = 2
 MIN_OPTIONS = 3
 MAX_OPTIONS = 4
 DIFFICULTIES = ("easy", "medium", "hard")
+MIXED = "mixed"  # not a file: a round with questions of every topic
 
 _KEYS = ("id", "entry", "difficulty", "correct", *LANGS)
 _TEXT_KEYS = ("question", "options", "explanation")
 _HTML_TAG = re.compile(r"<[a-zA-Z/]")
-_ANY_TAG = re.compile(r"<[^>]*>")
 # One number, with thousands separated or not: "1,797", "1 797" and "1797" are the same number.
 _NUMBER = re.compile(r"\d{1,3}(?:[ ,\u00a0\u202f]\d{3})+(?!\d)|\d+")
 _SEPARATORS = re.compile(r"[ ,\u00a0\u202f]")
@@ -114,6 +113,16 @@ def quiz_self_test(bank: QuizBank, entry_answers: dict[str, dict[str, str]]) -> 
     return problems
 
 
+def topic_name_problems(bank: QuizBank, catalogs: dict[str, dict[str, str]]) -> list[str]:
+    """Quiz topics (and «mixed») that a UI text file gives no name for (the picker would show the file name)."""
+    return [
+        f"ui/{lang}.yaml: quiz.topics.{topic} is missing: the name of quiz topic {topic!r}"
+        for lang, catalog in catalogs.items()
+        for topic in (*bank.topics, MIXED)
+        if f"quiz.topics.{topic}" not in catalog
+    ]
+
+
 def _numbers(text: str) -> list[str]:
     """The numbers in `text` as digit strings, in order."""
     return [_SEPARATORS.sub("", match) for match in _NUMBER.findall(text)]
@@ -122,29 +131,16 @@ def _numbers(text: str) -> list[str]:
 def _read_questions(path: Path, problems: list[str]) -> list[tuple[str, Any]]:
     """The file's questions, each with its place ("quiz/history.yaml:12"); none when the file is unusable."""
     label = f"quiz/{path.name}"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{label}: cannot read: {exc}")
+    document = read_yaml(path, label, problems, list_key="questions")
+    if document is None:
         return []
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problems.append(f"{label}{line}: YAML syntax error: {getattr(exc, 'problem', None) or exc}")
-        return []
-    finally:
-        loader.dispose()
+    data, lines = document
     if not isinstance(data, dict) or set(data) != {"questions"} or not isinstance(data["questions"], list):
         problems.append(f"{label}: the top level must be a mapping with one key 'questions' holding a list")
         return []
     if not data["questions"]:
         problems.append(f"{label}: no questions (a topic file needs at least 1)")
-    items = next(value.value for key, value in node.value if key.value == "questions")
-    return [(f"{label}:{item.start_mark.line + 1}", raw) for item, raw in zip(items, data["questions"])]
+    return [(f"{label}:{line}", raw) for line, raw in zip(lines, data["questions"])]
 
 
 def _parse_question(
@@ -305,4 +301,4 @@ def _preview(text: str) -> str:
 
 def _visible(answer: str) -> str:
     """An entry answer without its HTML."""
-    return html.unescape(_ANY_TAG.sub(" ", answer))
+    return html_to_text(answer)

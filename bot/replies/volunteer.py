@@ -20,8 +20,9 @@ async def show_form(update: Update, context: BotContext, reply: FormReply) -> No
     pressed = update.callback_query is not None
     catalog, texts, lang, today = context.content.catalog, context.texts, context.lang, utc_today()
     if pressed:
-        stale = reply.outcome == "stale"
-        await update.callback_query.answer(context.t("volunteer.stale") if stale else None)
+        stale = reply.outcome in ("stale", "not_editable")
+        key = "volunteer.my.not_editable" if reply.outcome == "not_editable" else "volunteer.stale"
+        await update.callback_query.answer(context.t(key) if stale else None)
         if stale:
             if reply.app is not None and reply.show != NOTHING:
                 await _send_screen(update, context, reply)

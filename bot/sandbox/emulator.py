@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any, Iterable
@@ -52,6 +53,9 @@ class TelegramEmulator(ReplyWaiting):
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.settle = settle
+        # Seconds between delivering a message and answering the call: the send is done on Telegram's
+        # side but still "in flight" for the bot (what a stop or a crash must not turn into a duplicate).
+        self.answer_delay = 0.0
         self.reply_timeout = reply_timeout
         self.calls: list[ApiCall] = []
         bot_user = {"id": self.bot_id, "is_bot": True, "first_name": bot_first_name, "username": bot_username}
@@ -262,6 +266,8 @@ class TelegramEmulator(ReplyWaiting):
             return self._refuse(method, raw, arrived, bug, paid)
         self.calls.append(ApiCall(method, raw, arrived, paid=paid))
         self._note_activity(method)
+        if self.answer_delay and method in MESSAGE_METHODS:
+            await asyncio.sleep(self.answer_delay)
         return web.json_response({"ok": True, "result": result})
 
     def _refuse(self, method: str, params: dict[str, Any], arrived: float, error: ApiError, paid: bool) -> web.Response:

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from bot.sandbox.emulator_checks import BUTTON_DECORATION, caption_of, checked_markup, formatted, refuse_unmodified
 from bot.sandbox.emulator_models import CAPTIONED, BotMessage, Chat, StoredFile, content_of, message_json
+from bot.sandbox.emulator_members import MemberMethods
 from bot.sandbox.emulator_polls import PollMethods, register_poll
 from bot.sandbox.emulator_profile import ProfileMethods
 from bot.sandbox.emulator_spec import ApiError, ApiSpec, Upload, bad_request
@@ -44,6 +45,8 @@ IMPLEMENTED = {
     "setChatMenuButton": "set_chat_menu_button",
     "getChatMenuButton": "get_chat_menu_button",
     "getChat": "get_chat",
+    "getChatMember": "get_chat_member",
+    "getChatMemberCount": "get_chat_member_count",
     "getFile": "get_file",
 }
 # The calls Telegram's flood control counts: each one produces or changes a message.
@@ -86,7 +89,7 @@ def forbidden_blocked() -> ApiError:
     return ApiError(403, "Forbidden: bot was blocked by the user")
 
 
-class BotApiMethods(PollMethods, ProfileMethods):
+class BotApiMethods(PollMethods, ProfileMethods, MemberMethods):
     """Implements each supported method on the shared TelegramState; raises ApiError to refuse."""
 
     def __init__(self, state: TelegramState, spec: ApiSpec) -> None:

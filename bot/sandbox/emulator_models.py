@@ -101,6 +101,7 @@ class Chat:
     user_messages: dict[int, dict] = field(default_factory=dict)
     deleted_user_messages: set[int] = field(default_factory=set)
     members: set[int] = field(default_factory=set)  # users in a group (a private chat has its one user)
+    admins: dict[int, str] = field(default_factory=dict)  # user id -> "creator" or "administrator"
 
     def take_message_id(self) -> int:
         """The next message id in this chat."""

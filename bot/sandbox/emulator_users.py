@@ -62,6 +62,12 @@ class EmulatedGroup(_ChatView):
         """The user joins the group (no update: the bot is not an administrator, so Telegram tells it nothing)."""
         self.emulator.state.chats[self.id].members.add(user.id)
 
+    def promote(self, user: EmulatedUser, *, owner: bool = False) -> None:
+        """Make the user the group's creator (`owner`) or one of its administrators; they join it if need be."""
+        chat = self.emulator.state.chats[self.id]
+        chat.members.add(user.id)
+        chat.admins[user.id] = "creator" if owner else "administrator"
+
 
 class EmulatedUser(_ChatView):
     """A person chatting with the bot; their private chat has the same id as they do.
@@ -237,6 +243,20 @@ class EmulatedUser(_ChatView):
         matchers = [lambda b: b.get("callback_data") == callback_data]
         found, button = self._find_button(message, chat, matchers, f"button with data {callback_data!r}")
         return await self._click(found, button, wait, expect_reply)
+
+    async def forge_press(
+        self,
+        callback_data: str,
+        message: BotMessage | None = None,
+        *,
+        chat: EmulatedGroup | None = None,
+        wait: bool = True,
+        expect_reply: bool = True,
+    ) -> list[BotMessage]:
+        """Press a button with any data at all on `message` (or the newest bot message), as a modified client can."""
+        target_chat = self._chat(chat) if message is None else self.emulator.state.chats[message.chat_id]
+        target = message or next(m for _, m in sorted(target_chat.bot_messages.items(), reverse=True) if not m.deleted)
+        return await self._click(target, {"text": "(forged)", "callback_data": callback_data}, wait, expect_reply)
 
     def _find_button(
         self, message: BotMessage | None, group: EmulatedGroup | None, matchers: list[Callable[[dict], bool]], what: str

@@ -110,11 +110,12 @@ class TerminalChat:
         if latest is None:
             return None
         poll = latest.media.get("poll") if latest.kind == "poll" else None
-        if poll is not None and not poll["is_closed"] and 1 <= number <= len(poll["options"]):
+        options = len(poll["options"]) if poll is not None and not poll["is_closed"] else 0
+        if 1 <= number <= options:
             return self.user.vote(latest, number - 1, expect_reply=False)
         labels = [label for row in latest.buttons for label in row]
-        if 1 <= number <= len(labels):
-            return self.user.press(labels[number - 1], message=latest, expect_reply=False)
+        if 1 <= number - options <= len(labels):  # a poll's buttons are numbered after its options
+            return self.user.press(labels[number - options - 1], message=latest, expect_reply=False)
         return None  # a number typed as an answer, such as a phone number
 
     def _show(self, messages: list[BotMessage]) -> None:

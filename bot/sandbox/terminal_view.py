@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.sandbox.emulator_models import BotMessage
-from bot.telegram_html import html_to_terminal
+from bot.sandbox.terminal_html import html_to_terminal
 
 INDENT = "     "
 
@@ -69,10 +69,17 @@ class ChatPrinter:
             count = f" ({option['voter_count']})" if show_counts else ""
             cells.append(f"[{number}] {option['text']}{count}" if numbered and not poll["is_closed"] else f"{option['text']}{count}")
         self.line(INDENT + "   ".join(cells))
+        # Buttons under a poll (such as the quiz's ✖️ Stop) are numbered after its open options.
+        first = len(poll["options"]) + 1 if numbered and not poll["is_closed"] else 1
+        if numbered:
+            for row_start, row in _numbered_rows(message.buttons, first):
+                self.line(INDENT + "   ".join(f"[{row_start + i}] {text}" for i, text in enumerate(row)))
+        elif message.buttons:
+            self.line(f"{INDENT}buttons: {' | '.join(text for row in message.buttons for text in row)}")
 
 
-def _numbered_rows(rows: list[list[str]]) -> list[tuple[int, list[str]]]:
-    numbered, start = [], 1
+def _numbered_rows(rows: list[list[str]], start: int = 1) -> list[tuple[int, list[str]]]:
+    numbered = []
     for row in rows:
         numbered.append((start, row))
         start += len(row)

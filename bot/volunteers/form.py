@@ -7,11 +7,13 @@ asked. Everything else is refused and changes nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from bot.clock import utc_now_iso, utc_today
+from bot.faults import crash_point
 from bot.volunteers import steps, validation
 from bot.volunteers.catalog import Catalog
 from bot.volunteers.notices import StaffTargets, applicant_text, staff_cards
@@ -35,6 +37,10 @@ _ACTIONS_BY_KIND = {
     "phone": set(),
 }
 _SUMMARY_ACTIONS = {"edit", "submit"}
+# Telegram cuts a longer paste into messages of 4096 characters sent within a second: a message this
+# long is the first part of one, and what comes in the next seconds is its rest, never an answer.
+TELEGRAM_MAX_TEXT = 4096
+SPLIT_PASTE_SECONDS = 3.0
 _NAVIGATION = {"back", "cancel", "cancel_yes", "cancel_no"}
 ACTIONS = frozenset().union(*_ACTIONS_BY_KIND.values(), _SUMMARY_ACTIONS, _NAVIGATION)
 
@@ -71,6 +77,7 @@ class VolunteerForm:
         self.catalog = catalog
         self.staff = staff
         self.today = today
+        self._split_paste: dict[int, float] = {}  # user id -> until when a message is the rest of a long paste
 
     async def in_form(self, user_id: int) -> Application | None:
         """The application whose questions the user is answering now."""
@@ -100,6 +107,12 @@ class VolunteerForm:
             return None
         if text.strip() in (back_label, cancel_label) and text.strip():
             return await self._navigate(app, "back" if text.strip() == back_label else "cancel")
+        now = time.monotonic()
+        if len(text) >= TELEGRAM_MAX_TEXT:
+            self._split_paste[user_id] = now + SPLIT_PASTE_SECONDS
+            return FormReply(app, self._screen(app), problem="errors.message_split", problem_params={"max": TELEGRAM_MAX_TEXT})
+        if self._split_paste.pop(user_id, 0.0) > now:
+            return FormReply(app, self._screen(app), problem="errors.message_rest")
         kind = self._kind(app)
         try:
             if kind == "optional_text" and _means_skip(text, skip_label):
@@ -182,7 +195,9 @@ class VolunteerForm:
         return SUMMARY if app.step == steps.SUMMARY else QUESTION
 
     def _allowed(self, app: Application, press: Press) -> bool:
-        if press.action in _NAVIGATION:
+        if press.action in ("cancel_yes", "cancel_no"):
+            return app.confirming == "cancel"  # only under the question "cancel the application?"
+        if press.action in ("back", "cancel"):
             return True
         if app.step == steps.SUMMARY:
             return press.action == "submit" or (press.action == "edit" and press.value in steps.EDITABLE)
@@ -234,10 +249,12 @@ class VolunteerForm:
         if app.status == Status.SUBMITTED:  # an edit of a sent application: Back or Cancel just stops it
             saved = await self.repo.save(app, {}, step=None, selection=None, statuses=(Status.SUBMITTED,))
             return FormReply(saved or app, APPLICATION, outcome="edit_stopped")
-        if action == "cancel":
-            return FormReply(app, CONFIRM_CANCEL)
-        if action == "cancel_no":
-            return FormReply(app, self._screen(app))
+        if action in ("cancel", "cancel_no"):
+            saved = await self.repo.save(app, {}, step=app.step, selection=app.selection, statuses=(Status.DRAFT,),
+                                         confirming="cancel" if action == "cancel" else None)
+            if saved is None:
+                return FormReply(app, self._screen(app), outcome="stale")
+            return FormReply(saved, CONFIRM_CANCEL if action == "cancel" else self._screen(saved))
         if action == "cancel_yes":
             await self.repo.delete(app, (Status.DRAFT,))
             return FormReply(None, NOTHING, outcome="cancelled")
@@ -268,6 +285,7 @@ class VolunteerForm:
         )
         if not sent:
             return FormReply(await self.in_form(app.user_id), NOTHING, outcome="stale")
+        crash_point("after_submit")  # committed, nothing delivered yet: the outbox must deliver it all
         return FormReply(await self.repo.get(app.id), APPLICATION, outcome="submitted")
 
     def first_problem(self, app: Application) -> tuple[str, str] | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.clock import local_day_bounds
+from bot.faults import crash_point
 from bot.volunteers import steps
 from bot.volunteers.form import APPLICATION, QUESTION, FormReply
 from bot.volunteers.notices import StaffTargets, applicant_text, erasure_notices, replace_posts, staff_note
@@ -65,10 +66,12 @@ class ApplicationReview:
     async def erase(self, user_id: int) -> Erased:
         """Delete everything kept about the user; their staff posts are replaced and staff told."""
         open_statuses = (Status.SUBMITTED, Status.CONTACTED)
-        return await self.repo.erase_user(
+        erased = await self.repo.erase_user(
             user_id,
             lambda seen, posts: erasure_notices(self.staff, [i for i, s in seen.items() if s in open_statuses], posts),
         )
+        crash_point("after_erase")  # erased, staff posts not yet replaced: the outbox must replace them all
+        return erased
 
     async def decide(self, app_id: int, new: str, staff_id: int) -> Decision:
         """Set a staff decision if the lifecycle allows it; the applicant is told through the outbox."""

@@ -14,6 +14,7 @@ CREATE TABLE applications_v2 (
     step             TEXT,                        -- the question being asked now; NULL when none
     selection        TEXT,                        -- ticks of a multi-choice question not yet confirmed (JSON)
     revision         INTEGER NOT NULL DEFAULT 0,  -- +1 on every change; buttons carry it
+    confirming       TEXT,                        -- 'cancel' while "cancel the application?" is asked
     consent_version  TEXT,
     consent_at       TEXT,
     full_name        TEXT,
