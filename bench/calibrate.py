@@ -31,7 +31,8 @@ GRID = {
     "min_score": [0.17, 0.2, 0.23, 0.25, 0.27, 0.3, 0.33],
     "min_margin": [0.0, 0.01, 0.02, 0.04, 0.08],
     "min_matched": [0.0, 0.33, 0.5, 0.67],
-    "min_matched_weight": [0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5],
+    "min_matched_weight": [0.0, 0.2, 0.3],
+    "min_known": [0.0, 0.6, 0.75, 0.8, 1.0],
 }
 
 
@@ -93,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     records = collect(args.content, args.eval, args.folds)
     current = {"min_score": answer.ANSWER_MIN_SCORE, "min_margin": answer.MIN_RELATIVE_MARGIN,
-               "min_matched": answer.MIN_MATCHED_SHARE, "min_matched_weight": answer.MIN_MATCHED_WEIGHT}
+               "min_matched": answer.MIN_MATCHED_SHARE, "min_matched_weight": answer.MIN_MATCHED_WEIGHT,
+               "min_known": answer.MIN_KNOWN_TO_ANSWER}
     ranked = sorted(
         ((utility(records, args.wrong, args.out_of_scope, **dict(zip(GRID, values))), dict(zip(GRID, values)))
          for values in itertools.product(*GRID.values())),

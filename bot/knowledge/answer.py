@@ -15,12 +15,14 @@ from bot.knowledge.stemming import question_words
 # content's own questions, fold by fold), counting a wrong answer as half as bad as a right one is
 # good and an out-of-scope question answered as ten times as bad: answer when the best entry scores
 # at least ANSWER_MIN_SCORE, leads the next one by MIN_RELATIVE_MARGIN of its score, says more than
-# MIN_MATCHED_SHARE of the question's words ("how old is the universe" matches "old" only) and at
-# least MIN_MATCHED_WEIGHT of them weighted by rarity ("жарты ай татуировкасы": not the tattoo).
-ANSWER_MIN_SCORE = 0.27
+# MIN_MATCHED_SHARE of the question's words ("how old is the universe" matches "old" only), at least
+# MIN_MATCHED_WEIGHT of them weighted by rarity, and when at least MIN_KNOWN_TO_ANSWER of the words
+# are words the content uses at all ("жарты ай татуировкасы": nothing says "tattoo").
+ANSWER_MIN_SCORE = 0.23
 MIN_RELATIVE_MARGIN = 0.01
 MIN_MATCHED_SHARE = 0.5
-MIN_MATCHED_WEIGHT = 0.3
+MIN_MATCHED_WEIGHT = 0.2
+MIN_KNOWN_TO_ANSWER = 0.75
 # Otherwise offer the entries scoring at least this ("did you mean"), else say we don't know.
 SUGGEST_MIN_SCORE = 0.15
 SUGGEST_RELATIVE = 0.8
@@ -58,12 +60,13 @@ def answer_question(index: SearchIndex, kb: KnowledgeBase, text: str, user_lang:
     user_lang = user_lang if user_lang in LANGS else LANGS[0]
     tokens = index.tokens(text)
     lang = index.language_of(tokens, text) or user_lang
-    return route(index, kb, text, tokens, lang) or _search(index, kb, text, tokens, lang)
+    return route(index, kb, text, tokens, lang, user_lang) or _search(index, kb, text, tokens, lang)
 
 
-def route(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str], lang: str) -> Answer | None:
+def route(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str], lang: str, user_lang: str) -> Answer | None:
     """What the message is when it is not a question to search for: an emergency, a request to switch
-    language, a greeting, thanks or action, or a message with nothing to answer."""
+    language, a greeting, thanks or action, or a message with nothing to answer (replied to in the
+    user's language: "ок" says nothing of its language either)."""
     if index.emergency.is_emergency(tokens, index.content_positions(tokens)):
         return Answer(text, lang, "emergency", suggestions=tuple(e for e in kb.lexicon.emergency.entries if e in kb.entries))
     requested = index.switch.requested(tokens)
@@ -76,7 +79,7 @@ def route(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str], l
         return Answer(text, intent.lang or lang, kind, score=intent.score, action=action)
     words = index.question_tokens(tokens)
     if not content_words(words, lambda t: _says_nothing(index, t), index.is_known):
-        return Answer(text, lang, "content_free")
+        return Answer(text, user_lang, "content_free")
     return None
 
 
@@ -111,7 +114,8 @@ def evidence(index: SearchIndex, tokens: list[str], lang: str) -> Evidence:
 
 
 def is_confident(found: Evidence, min_score: float = ANSWER_MIN_SCORE, min_margin: float = MIN_RELATIVE_MARGIN,
-                 min_matched: float = MIN_MATCHED_SHARE, min_matched_weight: float = MIN_MATCHED_WEIGHT) -> bool:
+                 min_matched: float = MIN_MATCHED_SHARE, min_matched_weight: float = MIN_MATCHED_WEIGHT,
+                 min_known: float = MIN_KNOWN_TO_ANSWER) -> bool:
     """True when the best entry is the answer rather than a suggestion."""
     if not found.hits:
         return False
@@ -119,7 +123,7 @@ def is_confident(found: Evidence, min_score: float = ANSWER_MIN_SCORE, min_margi
     if top >= EXACT_QUESTION_SCORE:  # a listed question or a bare name, said exactly
         return True
     return (top >= min_score and found.margin >= min_margin and found.matched > min_matched
-            and found.matched_weight >= min_matched_weight)
+            and found.matched_weight >= min_matched_weight and found.known >= min_known)
 
 
 def _search(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str], lang: str) -> Answer:

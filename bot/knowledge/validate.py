@@ -135,7 +135,7 @@ def self_test(index: SearchIndex, kb: KnowledgeBase) -> list[str]:
             for question in text.questions:
                 where = f"knowledge/{entry.topic}.yaml: {entry.id}: {lang}: question {question!r}"
                 tokens = index.tokens(question)
-                routed = route(index, kb, question, tokens, index.language_of(tokens, question) or lang)
+                routed = route(index, kb, question, tokens, index.language_of(tokens, question) or lang, lang)
                 if routed is not None:
                     if not (routed.kind == "emergency" and may_be_emergency):
                         problems.append(f"{where} brings back {_described(routed)} instead of its own entry")
