@@ -28,11 +28,11 @@ from bot.knowledge.search import SearchIndex  # noqa: E402
 
 TUNING_WEIGHT = 3
 GRID = {
-    "min_score": [0.17, 0.2, 0.23, 0.25, 0.27, 0.3, 0.33],
+    "min_score": [0.2, 0.23, 0.25, 0.27, 0.3, 0.33, 0.36],
     "min_margin": [0.0, 0.01, 0.02, 0.04, 0.08],
     "min_matched": [0.0, 0.33, 0.5, 0.67],
     "min_matched_weight": [0.0, 0.2, 0.3],
-    "min_known": [0.0, 0.6, 0.75, 0.8, 1.0],
+    "min_known": [0.0, 0.6, 0.65, 0.75, 0.8],
 }
 
 

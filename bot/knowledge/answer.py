@@ -11,18 +11,19 @@ from bot.knowledge.scope import content_words
 from bot.knowledge.search import EXACT_QUESTION_SCORE, Hit, SearchIndex
 from bot.knowledge.stemming import question_words
 
-# Calibrated with bench/calibrate.py on the tuning part of bench/eval and on bench/crossval.py (the
-# content's own questions, fold by fold), counting a wrong answer as half as bad as a right one is
-# good and an out-of-scope question answered as ten times as bad: answer when the best entry scores
+# Calibrated with bench/calibrate.py on the tuning part of bench/eval (with its out-of-scope and
+# in-scope-but-unknown questions) and on bench/crossval.py (the content's own questions, fold by
+# fold), counting a wrong answer as half as bad as a right one is good and a question no entry
+# answers, answered, as ten times as bad: answer when the best entry scores
 # at least ANSWER_MIN_SCORE, leads the next one by MIN_RELATIVE_MARGIN of its score, says more than
 # MIN_MATCHED_SHARE of the question's words ("how old is the universe" matches "old" only), at least
 # MIN_MATCHED_WEIGHT of them weighted by rarity, and when at least MIN_KNOWN_TO_ANSWER of the words
 # are words the content uses at all ("жарты ай татуировкасы": nothing says "tattoo").
-ANSWER_MIN_SCORE = 0.23
+ANSWER_MIN_SCORE = 0.33
 MIN_RELATIVE_MARGIN = 0.01
 MIN_MATCHED_SHARE = 0.5
 MIN_MATCHED_WEIGHT = 0.2
-MIN_KNOWN_TO_ANSWER = 0.75
+MIN_KNOWN_TO_ANSWER = 0.8
 # Otherwise offer the entries scoring at least this ("did you mean"), else say we don't know.
 SUGGEST_MIN_SCORE = 0.15
 SUGGEST_RELATIVE = 0.8
