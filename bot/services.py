@@ -89,7 +89,7 @@ class Services:
         )
         broadcaster = BroadcastWorker(
             broadcasts, courier, budget, lambda b, lang: news_views.announcement(current().texts, b, lang),
-            ProgressMessages(courier, broadcasts, people, current, settings.default_language), settings.default_language,
+            ProgressMessages(courier, broadcasts, people, current), settings.default_language,
         )
         services = cls(
             settings=settings, db=db, content=content, people=people, question_log=question_log,
@@ -153,12 +153,11 @@ class ProgressMessages:
     """Shows each broadcast's progress in its author's chat: one message, edited in place."""
 
     def __init__(self, courier: TelegramCourier, broadcasts: BroadcastRepository, people: People,
-                 content: Callable[[], Content], default_language: str) -> None:
+                 content: Callable[[], Content]) -> None:
         self.courier = courier
         self.broadcasts = broadcasts
         self.people = people
         self.content = content
-        self.default_language = default_language
         self._last: dict[int, str] = {}
 
     async def show(self, broadcast: Broadcast, figures: Figures) -> None:
