@@ -197,11 +197,14 @@ class SearchIndex:
             return 1.0, 1.0
         entry = self._numbers[hit.entry_id]
         field = self.languages[hit.lang].fields[ENTRY]
+        vocabulary = self.languages[hit.lang].vocabulary
         matched = matched_weight = total_weight = 0.0
         for term, token in pairs.items():
-            alternatives = self.languages[hit.lang].vocabulary.neighbours(token, term) or [(term, 1.0)]
+            alternatives = self._resolve(token, term, hit.lang) or [(term, 1.0)]
             weight = max(field.idf_of(alternative) for alternative, _ in alternatives) or field.max_idf
             found = any(field.has(alternative, entry) for alternative, _ in alternatives)
+            if not found and len(token) > 3:  # a misspelling that a listed question uses is a word too
+                found = any(field.has(alternative, entry) for alternative, _ in vocabulary.neighbours(token, term))
             matched += found
             matched_weight += weight * found
             total_weight += weight

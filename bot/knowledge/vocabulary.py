@@ -56,9 +56,9 @@ class Vocabulary:
         return self._typos(word) or self._prefixes(term)
 
     def neighbours(self, word: str, term: str) -> list[tuple[str, float]]:
-        """The terms a query word may stand for, its typo neighbours included even when it is itself
-        a word of the texts (a misspelt listed question puts "convension" in the vocabulary)."""
-        return self.resolve(word, term) + self._typos(word)
+        """The words one typo away from a query word, even when it is itself a word of the texts
+        (a misspelt listed question puts "convension" in the vocabulary)."""
+        return self._typos(word)
 
     def _typos(self, word: str) -> list[tuple[str, float]]:
         edits = max_edits(len(word))
