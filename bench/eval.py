@@ -2,12 +2,13 @@
 held-out part (bench/eval/heldout/), and on the safety sets (bench/eval/safety/ and the tuning
 examples in bench/eval/safety_tuning.yaml).
 
-    .venv/bin/python bench/eval.py [--failures] [--lingua] [--content DIR] [--eval DIR]
+    .venv/bin/python bench/eval.py [--tuning] [--failures] [--lingua] [--content DIR] [--eval DIR]
 
 Per language: top-1 (answered with an expected entry) and declined (out-of-scope questions not
 answered) for the engine and for plain BM25 (which never declines), the reply language on the
 held-out part when the user's chosen language is another one, and the safety sets. --failures
-lists the tuning part's failures only: held-out items are never shown. --lingua also reports how
+lists the tuning part's failures only: held-out items are never shown. --tuning runs the tuning
+part alone (what to work against; the held-out part is for reporting only). --lingua also reports how
 lingua-language-detector (kk/ru/en only) names the languages, if it is installed. Always exits 0.
 """
 
@@ -35,8 +36,9 @@ from bot.knowledge.search import SearchIndex  # noqa: E402
 OTHER_LANGUAGE = {"kk": "ru", "ru": "kk", "en": "ru"}
 
 
-def evaluate(content_dir: Path, eval_dir: Path, lingua: bool = False) -> dict[str, Any]:
-    """Run every eval item; return the figures per part and language, and the tuning failures."""
+def evaluate(content_dir: Path, eval_dir: Path, lingua: bool = False, tuning_only: bool = False) -> dict[str, Any]:
+    """Run every eval item (the tuning part's only, with `tuning_only`); return the figures per part
+    and language, and the tuning failures."""
     kb, problems = read_content(Path(content_dir))
     if kb is None:
         raise ValueError("content cannot be loaded:\n" + "\n".join(problems))
@@ -45,7 +47,8 @@ def evaluate(content_dir: Path, eval_dir: Path, lingua: bool = False) -> dict[st
     detector = _lingua() if lingua else None
     eval_dir = Path(eval_dir)
     report: dict[str, Any] = {"tuning": {}, "heldout": {}, "failures": [], "missing_entries": set()}
-    for part, folder in (("tuning", eval_dir), ("heldout", eval_dir / "heldout")):
+    parts = [("tuning", eval_dir)] + ([] if tuning_only else [("heldout", eval_dir / "heldout")])
+    for part, folder in parts:
         for lang in LANGS:
             path = folder / f"{lang}.yaml"
             if path.is_file():
@@ -53,7 +56,7 @@ def evaluate(content_dir: Path, eval_dir: Path, lingua: bool = False) -> dict[st
                 failures = report["failures"] if part == "tuning" else None
                 report[part][lang] = _questions(index, kb, baseline, detector, items, lang, failures, report["missing_entries"])
     _evaluate_actions(index, kb, eval_dir / "actions.yaml", report)
-    report["safety"] = evaluate_safety(index, kb, eval_dir / "safety")
+    report["safety"] = {} if tuning_only else evaluate_safety(index, kb, eval_dir / "safety")
     report["safety_tuning"] = evaluate_safety(index, kb, eval_dir, single_file="safety_tuning.yaml", failures=report["failures"])
     report["missing_entries"] = sorted(report["missing_entries"])
     return report
@@ -183,10 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", type=Path, default=PROJECT / "content")
     parser.add_argument("--eval", type=Path, default=PROJECT / "bench" / "eval")
     parser.add_argument("--failures", action="store_true", help="list the tuning part's failures (never held-out ones)")
+    parser.add_argument("--tuning", action="store_true", help="the tuning part only (held-out items are not run)")
     parser.add_argument("--lingua", action="store_true", help="also measure lingua-language-detector, if installed")
     args = parser.parse_args(argv)
     try:
-        report = evaluate(args.content, args.eval, lingua=args.lingua)
+        report = evaluate(args.content, args.eval, lingua=args.lingua, tuning_only=args.tuning)
     except (OSError, ValueError, KeyError) as exc:
         print(f"cannot evaluate: {exc}")
         return 0

@@ -47,8 +47,13 @@ def test_misspelled_english_question_finds_its_entry(engine):
 
 
 def test_russian_question_with_a_typo_and_word_forms(engine):
+    # The fixture's six entries don't use "берут": the search finds the entry, the decision (which
+    # wants most words known) offers it first; on the real content it is answered (below).
+    index, _ = engine
+    (hit,) = index.search("с какого возраста берут в валантеры", "en", limit=1)
+    assert (hit.entry_id, hit.lang) == ("volunteer-who-can", "ru")
     result = ask(engine, "с какого возраста берут в валантеры", user_lang="en")
-    assert (result.kind, result.entry_id, result.lang) == ("answer", "volunteer-who-can", "ru")
+    assert result.lang == "ru" and (result.entry_id or result.suggestions[0]) == "volunteer-who-can"
 
 
 def test_wrong_keyboard_layout_is_repaired(engine):
@@ -160,10 +165,17 @@ def test_real_kazakh_question_without_special_letters_gets_the_kazakh_answer(rea
 
 
 @needs_real_content
+def test_real_russian_question_with_a_typo_and_word_forms(real_engine):
+    result = ask(real_engine, "с какого возраста берут в валантеры", user_lang="en")
+    assert (result.kind, result.entry_id, result.lang) == ("answer", "volunteer-who-can", "ru")
+
+
+@needs_real_content
 def test_real_misspelled_english_question(real_engine):
+    # Two typos and a word the content doesn't use ("wat"): the entry comes first, answered or offered.
     _require(real_engine, "red-crystal")
     result = ask(real_engine, "wat is the red cristal", user_lang="ru")
-    assert (result.kind, result.entry_id, result.lang) == ("answer", "red-crystal", "en")
+    assert result.lang == "en" and (result.entry_id or result.suggestions[0]) == "red-crystal"
 
 
 @needs_real_content

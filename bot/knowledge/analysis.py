@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Collection, Mapping
+from functools import lru_cache
+from typing import NamedTuple
 
 from bot.knowledge.normalize import tokenize
 from bot.knowledge.stemming import stem
@@ -40,6 +43,10 @@ class Analyzer:
 
     def __init__(self, synonyms: Mapping[str, list[list[str]]], noise: frozenset[str]):
         self._noise = noise
+        # Analysers of the same word lists analyse alike: rebuilding the index (teaching, /reload) reuses the work.
+        lists = (sorted(noise), sorted((lang, groups) for lang, groups in synonyms.items()))
+        self._key = hashlib.blake2b(repr(lists).encode(), digest_size=16).digest()
+        self._hash = hash(self._key)
         # (language, stems of a word or phrase) → the group's term
         self._groups: dict[str, dict[tuple[str, ...], str]] = {}
         self._first_stems: dict[str, set[str]] = {}  # the stems a group's word or phrase begins with
@@ -51,6 +58,16 @@ class Analyzer:
                     key = tuple(stem(token, lang) for token in words)
                     table[key] = f"~{lang}{number}"
                     self._first_stems.setdefault(lang, set()).add(key[0])
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Analyzer) and self._key == other._key
+
+    def analyse(self, text: str, lang: str, keep: frozenset[str] = frozenset()) -> "Analysed":
+        """The tokens, terms and word → term table of a text, remembered for the next build."""
+        return _analysed(self, text, lang, keep)
 
     def terms(self, tokens: list[str], lang: str, keep: frozenset[str] = frozenset()) -> list[str]:
         """The index terms of the tokens in `lang`; noise is dropped unless it is in `keep`."""
@@ -92,3 +109,33 @@ class Analyzer:
     def synonym_term(self, stem_text: str, lang: str) -> str:
         """The term a single stem stands for in `lang` (its synonym group's, or itself)."""
         return self._groups.get(lang, {}).get((stem_text,), stem_text)
+
+
+class Analysed(NamedTuple):
+    """One analysed text."""
+
+    tokens: tuple[str, ...]
+    terms: tuple[str, ...]
+    surfaces: dict[str, str]  # each word → the term it is indexed as
+
+
+@lru_cache(maxsize=1 << 16)
+def _analysed(analyzer: Analyzer, text: str, lang: str, keep: frozenset[str]) -> Analysed:
+    tokens = tokenize(text)
+    pairs = analyzer.aligned(tokens, lang, keep)
+    return Analysed(tuple(tokens), tuple(term for term, _ in pairs), {word: term for term, word in pairs})
+
+
+def without_phrases(tokens: list[str], phrases: Collection[tuple[str, ...]], longest: int) -> list[str]:
+    """The tokens with every occurrence of the phrases (of at most `longest` words) taken out."""
+    kept: list[str] = []
+    position = 0
+    while position < len(tokens):
+        for size in range(min(longest, len(tokens) - position), 1, -1):
+            if tuple(tokens[position : position + size]) in phrases:
+                position += size
+                break
+        else:
+            kept.append(tokens[position])
+            position += 1
+    return kept

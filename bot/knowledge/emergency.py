@@ -37,16 +37,16 @@ class EmergencyMatcher:
         if not tokens:
             return False
         now = self._now.covered(tokens, exact)
-        about = self._about.covered(tokens, exact)
+        danger = self._danger.covered(tokens, exact)
+        # A word of a danger phrase is not a word of asking about ("есть пострадавшие").
+        about = self._about.covered(tokens, exact) - danger
         # "how does the Red Cross help in floods": a question about help, unless it also says who or where.
         asks_about_help = bool(about) and not now
-        if self._danger.covered(tokens, exact) and not asks_about_help:
+        if danger and not asks_about_help:
             return True
         disaster = self._disasters.covered(tokens, exact)
-        if disaster and not about:
-            others = self._substantial(tokens, disaster | now)
-            if now or not others:
-                return True
+        if disaster and not about and (now or not self._substantial(tokens, disaster | now)):
+            return True
         call = self._calls.covered(tokens, exact)
         if call and not about:
             return len(self._substantial(tokens, call | now)) <= CALL_MAX_OTHER_WORDS

@@ -3,6 +3,7 @@ bm25s; scores entries for weighted query terms, normalised to the share of the q
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import bm25s
@@ -14,12 +15,32 @@ B = 0.75
 _EMPTY = "\x00"  # bm25s needs a token in every text
 
 
+class _BM25(bm25s.BM25):
+    """bm25s with its score matrix built for all texts at once (bm25s loops over the texts in
+    Python, which made building the index on every teaching or /reload slow)."""
+
+    def build_index_from_ids(self, unique_token_ids, corpus_token_ids, show_progress=True, leave_progress=False):
+        """The lucene-variant BM25 score of every (text, term), in bm25s's own layout."""
+        self.nonoccurrence_array = None  # only bm25l and bm25+ use it
+        lengths = np.fromiter(map(len, corpus_token_ids), dtype=np.int64, count=len(corpus_token_ids))
+        vocab_size = len(unique_token_ids)
+        tokens = np.fromiter(itertools.chain.from_iterable(corpus_token_ids), dtype=np.int64, count=int(lengths.sum()))
+        pairs, counts = np.unique(np.repeat(np.arange(len(lengths)), lengths) * vocab_size + tokens, return_counts=True)
+        docs, terms = pairs // vocab_size, pairs % vocab_size
+        df = np.bincount(terms, minlength=vocab_size)
+        idf = np.log(1.0 + (len(lengths) - df + 0.5) / (df + 0.5))
+        norm = self.k1 * (1 - self.b + self.b * lengths[docs] / lengths.mean())
+        scores = (idf[terms] * counts / (norm + counts)).astype(self.dtype)
+        data, indices, indptr = self._np_csc(scores, docs.astype(np.int32), terms, (len(lengths), vocab_size))
+        return {"data": data, "indices": indices, "indptr": indptr, "num_docs": len(lengths)}
+
+
 class FieldIndex:
     """bm25s over texts that each belong to an entry (several texts may share one: its questions)."""
 
     def __init__(self, texts: list[list[str]], owners: list[int], entry_count: int):
         self.entry_count = entry_count
-        self._retriever = bm25s.BM25(k1=K1, b=B, method="lucene")
+        self._retriever = _BM25(k1=K1, b=B, method="lucene")
         self._retriever.index([text or [_EMPTY] for text in texts], show_progress=False)
         scores = self._retriever.scores
         self._data, self._docs, self._ptr = scores["data"], scores["indices"], scores["indptr"]
@@ -33,11 +54,19 @@ class FieldIndex:
         self._doc_count = doc_count
         self._starts = np.flatnonzero(np.r_[True, owner_array[1:] != owner_array[:-1]]) if doc_count else owner_array
         self._start_owner = owner_array[self._starts] if doc_count else owner_array
+        self._owners = owner_array
 
     def idf_of(self, term: str) -> float:
         """The term's inverse document frequency here, 0 when no text has it."""
         index = self.vocab.get(term)
         return float(self.idf[index]) if index is not None else 0.0
+
+    def has(self, term: str, entry: int) -> bool:
+        """True when a text of the entry contains the term."""
+        index = self.vocab.get(term)
+        if index is None:
+            return False
+        return bool(np.any(self._owners[self._docs[self._ptr[index] : self._ptr[index + 1]]] == entry))
 
     def coverage(self, query: list[tuple[float, list[tuple[str, float]]]], unknown_mass: float) -> np.ndarray:
         """Per entry, its best text's BM25 score for the query words, each given as (weight, [(term,

@@ -57,11 +57,13 @@ class IntentMatcher:
         groups: dict[str, list[_Word]],
         actions: dict[str, ActionRule],
         fillers: frozenset[str],
+        filler_phrases: frozenset[tuple[str, ...]] = frozenset(),
     ):
         self._phrases = phrases
         self._groups = groups
         self._actions = actions
-        self._fillers = fillers
+        self._fillers = fillers  # every word of a filler: none of them makes a request or greeting a question
+        self._filler_phrases = filler_phrases
         self._questions = frozenset(fold(_QUESTION_WORDS_RAW).split())
         # Every match needs the same first letter (see _token_quality), so look words up by it.
         self._by_letter: dict[str, list[tuple[str, _Word]]] = {}
@@ -83,8 +85,9 @@ class IntentMatcher:
         groups = {
             name: [_multiword(item) for item in items if tokenize(item)] for name, items in intents.words.items()
         }
-        fillers = {t for words in intents.fillers.values() for w in words for t in tokenize(w)}
-        return cls(phrases, groups, dict(intents.actions), frozenset(fillers))
+        filler_phrases = {tuple(tokenize(w)) for words in intents.fillers.values() for w in words} - {()}
+        fillers = {t for phrase in filler_phrases for t in phrase}
+        return cls(phrases, groups, dict(intents.actions), frozenset(fillers), frozenset(filler_phrases))
 
     def vocabulary(self) -> set[str]:
         """Every folded word of the phrases, groups and fillers (for keyboard-layout repair)."""
@@ -93,9 +96,16 @@ class IntentMatcher:
         return words | set(self._fillers)
 
     def noise_words(self) -> set[str]:
-        """Fillers and one-word greetings/thanks: noise when a message also asks a question."""
+        """One-word fillers, greetings and thanks: noise when a message also asks a question."""
         single = {p.words[0].tokens[0] for p in self._phrases if len(p.words) == 1 and len(p.words[0].tokens) == 1}
-        return (single | set(self._fillers)) - self._questions - self._negations
+        single |= {phrase[0] for phrase in self._filler_phrases if len(phrase) == 1}
+        return single - self._questions - self._negations
+
+    def noise_phrases(self) -> set[tuple[str, ...]]:
+        """Fillers and greetings of several words ("i would like to know", "добрый день"): dropped as a whole
+        from a question, while their words alone ("know", "день") still count."""
+        greetings = {tuple(t for w in p.words for t in w.tokens) for p in self._phrases if len(p.words) > 1}
+        return {phrase for phrase in self._filler_phrases | greetings if len(phrase) > 1}
 
     def match(self, tokens: list[str]) -> IntentMatch | None:
         """The greeting, thanks or action the whole message expresses, or None."""

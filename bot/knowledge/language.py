@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from bot.knowledge.model import LANGS
-from bot.knowledge.normalize import has_cyrillic, script_language
+from bot.knowledge.normalize import KAZAKH_LETTERS, has_cyrillic, script_language, transliterate
 
 # Log-likelihood margin for calling a Cyrillic query Kazakh or Russian.
 LANGUAGE_MARGIN = 1.0
@@ -37,7 +37,9 @@ class LanguageGuesser:
     def guess(self, tokens: list[str], raw_text: str = "") -> str | None:
         """"kk", "ru" or "en" when letters, marker words or the vocabulary make it clear, else None."""
         by_script = script_language(tokens, raw_text)
-        if by_script == "kk" or (by_script == "en" and not any(map(has_cyrillic, tokens))):
+        if by_script == "en" and not any(map(has_cyrillic, tokens)):
+            return self._latin(tokens)
+        if any(ch in KAZAKH_LETTERS for ch in raw_text):
             return by_script
         cyrillic = [t for t in tokens if has_cyrillic(t)]
         if not cyrillic:
@@ -52,9 +54,27 @@ class LanguageGuesser:
             return "ru"
         return None
 
+    def _latin(self, tokens: list[str]) -> str:
+        """English, unless the words read as Kazakh or Russian typed in Latin letters ("kim erikti bola
+        alady"): more often seen, as typed or transliterated, in that language's texts than in English."""
+        en = LANGS.index("en")
+        best, best_evidence = "en", LANGUAGE_MARGIN
+        for lang in ("kk", "ru"):
+            other = LANGS.index(lang)
+            evidence = 0.0
+            for token in tokens:
+                cyrillic = transliterate(token) or token
+                in_other = self._counts[other][token] + self._counts[other][cyrillic]
+                evidence += self._odds(in_other, other, self._counts[en][token], en)
+            if evidence > best_evidence:
+                best, best_evidence = lang, evidence
+        return best
+
     def _log_odds(self, token: str, first: int, second: int) -> float:
         """Evidence that a word is of the first language rather than the second."""
-        in_first, in_second = self._counts[first][token], self._counts[second][token]
+        return self._odds(self._counts[first][token], first, self._counts[second][token], second)
+
+    def _odds(self, in_first: int, first: int, in_second: int, second: int) -> float:
         ratio = math.log(
             ((in_first + 0.1) / (self._totals[first] + 1.0)) / ((in_second + 0.1) / (self._totals[second] + 1.0))
         )

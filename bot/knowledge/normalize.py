@@ -53,8 +53,8 @@ KAZAKH_MARKERS = frozenset(
     "не ким кимдер калай кашан кайда канша неше неге нешинши кандай кай деген дегенимиз деп "
     "туралы жане мен бен пен бар жок ма ме ба бе па пе бола болады болды болган болу керек "
     "ушин бул осы сол кандай айтып айтшы бериниз бер маган сиз сен биз олар еди екен кайсы "
-    "жылы жыл елде кандай калайша кимге нени неден немесе да де та те гой гана ерикти "
-    "еріктілер салем рахмет".split()
+    "жылы жыл елде кандай калайша кимге нени неден немесе да де та те гой гана "
+    "салем рахмет".split()
 )
 RUSSIAN_MARKERS = frozenset(
     "что кто как где когда почему зачем сколько какой какая какие каким такое такой это ли "
@@ -147,18 +147,20 @@ def repair_tokens(text: str, is_known: Callable[[str], bool]) -> list[str]:
 
 
 def script_language(tokens: Iterable[str], raw_text: str = "") -> str | None:
-    """The language the letters and marker words point to: "kk", "ru", "en" or None if unclear."""
-    if any(ch in KAZAKH_LETTERS for ch in raw_text):
-        return "kk"
+    """The language the letters and marker words point to: "kk", "ru", "en" or None if unclear.
+    A Russian sentence naming something in Kazakh ("что такое Қызыл Жарты Ай") is Russian: its
+    function words outweigh the Kazakh letters."""
     tokens = list(tokens)
     cyrillic = [t for t in tokens if has_cyrillic(t)]
+    kk = sum(t in KAZAKH_MARKERS or bool(_KAZAKH_SUFFIX.search(t)) for t in cyrillic)
+    ru = sum(t in RUSSIAN_MARKERS for t in cyrillic)
+    if any(ch in KAZAKH_LETTERS for ch in raw_text):
+        return "ru" if ru > kk else "kk"
     latin = [t for t in tokens if has_latin(t)]
     if latin and not cyrillic:
         return "en"
     if not cyrillic:
         return None
-    kk = sum(t in KAZAKH_MARKERS or bool(_KAZAKH_SUFFIX.search(t)) for t in cyrillic)
-    ru = sum(t in RUSSIAN_MARKERS for t in cyrillic)
     if kk > ru:
         return "kk"
     if ru > kk:

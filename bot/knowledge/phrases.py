@@ -78,13 +78,17 @@ def find(phrase: Phrase, tokens: list[str], exact: frozenset[int] = frozenset())
 
 
 class PhraseList:
-    """Phrases of every language, looked up by their first letter."""
+    """Phrases of every language, looked up by their first word."""
 
     def __init__(self, texts: Iterable[str]):
         self.phrases = [phrase for phrase in map(Phrase.parse, texts) if phrase is not None]
-        self._by_letter: dict[str, list[Phrase]] = {}
+        self._by_word: dict[str, list[Phrase]] = {}  # a phrase's first word as written
+        self._by_letter: dict[str, list[Phrase]] = {}  # phrases whose first word may also match another token
         for phrase in self.phrases:
-            self._by_letter.setdefault(phrase.words[0].text[0], []).append(phrase)
+            first = phrase.words[0]
+            self._by_word.setdefault(first.text, []).append(phrase)
+            if first.prefix or len(first.text) >= 4:
+                self._by_letter.setdefault(first.text[0], []).append(phrase)
 
     def vocabulary(self) -> set[str]:
         """Every word of the phrases (for keyboard-layout repair and transliteration)."""
@@ -92,10 +96,16 @@ class PhraseList:
 
     def covered(self, tokens: list[str], exact: frozenset[int] = frozenset()) -> set[int]:
         """The positions of the tokens that some phrase of the list says (see `find` for `exact`)."""
+        candidates: dict[int, Phrase] = {}
+        for position, token in enumerate(tokens):
+            for phrase in self._by_word.get(token, ()):
+                candidates[id(phrase)] = phrase
+            for phrase in self._by_letter.get(token[:1], ()):
+                if id(phrase) not in candidates and word_matches(token, phrase.words[0], position not in exact):
+                    candidates[id(phrase)] = phrase
         positions: set[int] = set()
-        for letter in {token[0] for token in tokens if token}:
-            for phrase in self._by_letter.get(letter, ()):
-                found = find(phrase, tokens, exact)
-                if found is not None:
-                    positions.update(found)
+        for phrase in candidates.values():
+            found = find(phrase, tokens, exact)
+            if found is not None:
+                positions.update(found)
         return positions

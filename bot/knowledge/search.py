@@ -1,32 +1,36 @@
 """The search index: per language, bm25s over each field of the entries (listed and taught questions
-one by one, all of them together, title with keywords, answer) plus a character-trigram channel
-for typos, fused into one score in 0..1 per entry."""
+one by one, the whole entry, title with keywords) plus a character-trigram channel for typos,
+fused into one score in 0..1 per entry."""
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from bot.knowledge.analysis import Analyzer
+from bot.knowledge.analysis import Analyzer, without_phrases
 from bot.knowledge.emergency import EmergencyMatcher
 from bot.knowledge.fields import FieldIndex
 from bot.knowledge.intents import IntentMatcher
 from bot.knowledge.language import LanguageGuesser
 from bot.knowledge.model import LANGS, KnowledgeBase
-from bot.knowledge.normalize import normalize, repair_tokens, tokenize
+from bot.knowledge.normalize import has_latin, repair_tokens, tokenize, transliterate
 from bot.knowledge.stemming import all_stop_words, question_words
 from bot.knowledge.switch import LanguageRequestMatcher
 from bot.knowledge.vocabulary import Vocabulary
 
-QUESTION, BAG, TITLE, ANSWER, CHARS = range(5)
-# How the channels add up (they sum to 1): the best single question phrasing counts most, then
-# all the phrasings together, then the title, then the answer; character trigrams catch typos.
-FIELD_WEIGHTS = {QUESTION: 0.4, BAG: 0.2, TITLE: 0.1, ANSWER: 0.15, CHARS: 0.15}
+QUESTION, ENTRY, TITLE, CHARS = range(4)
+# How the channels add up (they sum to 1). Measured with bench/crossval.py (the content's own
+# questions, fold by fold) and the tuning part of bench/eval: the best single question phrasing,
+# the whole entry (its questions, title, keywords and answer as one text), the title with its
+# keywords, and character trigrams that catch typos and unknown word endings.
+FIELD_WEIGHTS = {QUESTION: 0.25, ENTRY: 0.45, TITLE: 0.15, CHARS: 0.15}
 # Question words ("when", "кто") tell questions apart but say little about the topic.
 QUESTION_WORD_WEIGHT = 0.3
 # A query word the language's texts never use counts against every entry as this share of a rare word.
@@ -62,6 +66,7 @@ class SearchIndex:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.entry_ids: list[str] = list(kb.entries)
+        self._numbers = {entry_id: number for number, entry_id in enumerate(self.entry_ids)}
         self.intents = IntentMatcher.build(kb.intents)
         self.noise = frozenset(all_stop_words() | self.intents.noise_words())
         quiet = self.noise | question_words()
@@ -69,6 +74,8 @@ class SearchIndex:
         self.switch = LanguageRequestMatcher(kb.lexicon.languages, quiet)
         self.empty_words = frozenset(t for words in kb.intents.empty.values() for w in words for t in tokenize(w))
         self.analyzer = Analyzer(kb.lexicon.synonyms, self.noise)
+        self._noise_phrases = frozenset(self.intents.noise_phrases())
+        self._longest_noise = max(map(len, self._noise_phrases), default=0)
         self.languages: dict[str, _Language] = {}
         self._exact: dict[str, int] = {}
         self._guesser = LanguageGuesser()
@@ -89,38 +96,36 @@ class SearchIndex:
             texts: dict[int, list[list[str]]] = {field: [] for field in FIELD_WEIGHTS}
             owners: dict[int, list[int]] = {field: [] for field in FIELD_WEIGHTS}
 
-            def analyse(text: str, words: set[str]) -> list[str]:
-                tokens = tokenize(text)
-                pairs = index.analyzer.aligned(tokens, lang, keep)
-                for term, token in pairs:
-                    vocabulary.add(token, term)
-                index._guesser.add(lang_index, tokens)
-                words.update(t for t in tokens if t not in index.noise and not t.isdigit())
-                return [term for term, _ in pairs]
+            def analyse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+                analysed = index.analyzer.analyse(text, lang, keep)
+                vocabulary.add_text(analysed.surfaces)
+                index._guesser.add(lang_index, analysed.tokens)
+                return analysed.tokens, analysed.terms
 
             for number, (entry_id, entry) in enumerate(kb.entries.items()):
                 text = entry.texts.get(lang)
                 if text is None:
                     continue
                 words: set[str] = set()
-                questions = text.questions + [q for q_lang, q in taught.get(entry_id, ()) if q_lang == lang]
-                question_terms = [analyse(question, words) for question in questions]
-                title_terms = analyse(" ".join([text.title, *entry.keywords.get(lang, [])]), words)
+                question_terms = []
+                for question in text.questions + [q for q_lang, q in taught.get(entry_id, ()) if q_lang == lang]:
+                    tokens, terms = analyse(question)
+                    words.update(tokens)
+                    question_terms.append(terms)
+                    index._exact.setdefault(" ".join(tokens), number)
+                tokens, title_terms = analyse(" ".join([text.title, *entry.keywords.get(lang, [])]))
+                words = {word for word in words.union(tokens) if word not in index.noise and not word.isdigit()}
                 parts = {
                     QUESTION: question_terms,
-                    BAG: [[term for terms in question_terms for term in terms] + title_terms],
+                    ENTRY: [[term for terms in (*question_terms, title_terms, analyse(_visible(text.answer))[1]) for term in terms]],
                     TITLE: [title_terms],
-                    ANSWER: [analyse(_visible(text.answer), set())],
                     CHARS: [[gram for word in sorted(words) for gram in _grams(word)]],
                 }
                 for field, field_texts in parts.items():
                     texts[field].extend(field_texts)
                     owners[field].extend([number] * len(field_texts))
-                for question in questions:
-                    index._exact.setdefault(normalize(question), number)
-                names[normalize(text.title)].append(number)
-                for keyword in entry.keywords.get(lang, []):
-                    names[normalize(keyword)].append(number)
+                for name in (text.title, *entry.keywords.get(lang, [])):
+                    names[index._name_key(tokenize(name))].append(number)
             vocabulary.freeze()
             fields = {field: FieldIndex(texts[field], owners[field], len(index.entry_ids)) for field in FIELD_WEIGHTS}
             index.languages[lang] = _Language(vocabulary, fields)
@@ -134,11 +139,26 @@ class SearchIndex:
         index._known |= set(index.noise) | set(index.empty_words) | set(index._guesser.words())
         return index
 
+    def by_words_only(self) -> "SearchIndex":
+        """The same index without the shortcut for exact listed questions and bare names: the
+        self-test asks each listed question as if it were new."""
+        words_only = copy.copy(self)
+        words_only._exact = {}
+        return words_only
+
     # ---- understanding the query ----------------------------------------------------------
 
     def tokens(self, text: str) -> list[str]:
         """The query's folded tokens, with words typed on the wrong layout or in Latin repaired."""
         return repair_tokens(text, self.is_known)
+
+    def question_tokens(self, tokens: list[str]) -> list[str]:
+        """The tokens without greetings and fillers of several words ("добрый день", "i would like to know")."""
+        return without_phrases(tokens, self._noise_phrases, self._longest_noise)
+
+    def _name_key(self, tokens: list[str]) -> str:
+        """The words that name something: "what is the ICRC" and "ICRC" both name the ICRC."""
+        return " ".join(t for t in tokens if t not in self.noise and t not in question_words())
 
     def is_known(self, word: str) -> bool:
         """True when the content or the word lists use this (folded) word, in any form."""
@@ -165,6 +185,31 @@ class SearchIndex:
             return 1.0
         return sum(1 for word in words if self._resolvable(word)) / len(words)
 
+    def matched_share(self, tokens: list[str], hit: Hit) -> tuple[float, float]:
+        """How much of the question the hit's entry says, in any form or misspelt: the share of the
+        question's terms (a phrase of the synonyms counts once; numbers and question words don't
+        count), and the same share weighted by how rare each term is (a word the content never uses
+        weighs most): "жарты ай татуировкасы" says "жарты ай", but its rare word is the tattoo."""
+        tokens = self._in_language(self.question_tokens(tokens), hit.lang)
+        words = [t for t in tokens if t not in self.noise and t not in question_words() and not t.isdigit()]
+        pairs = dict(self.analyzer.aligned(words, hit.lang))
+        if not pairs:
+            return 1.0, 1.0
+        entry = self._numbers[hit.entry_id]
+        field = self.languages[hit.lang].fields[ENTRY]
+        vocabulary = self.languages[hit.lang].vocabulary
+        matched = matched_weight = total_weight = 0.0
+        for term, token in pairs.items():
+            alternatives = self._resolve(token, term, hit.lang) or [(term, 1.0)]
+            weight = max(field.idf_of(alternative) for alternative, _ in alternatives) or field.max_idf
+            found = any(field.has(alternative, entry) for alternative, _ in alternatives)
+            if not found and len(token) > 3:  # a misspelling that a listed question uses is a word too
+                found = any(field.has(alternative, entry) for alternative, _ in vocabulary.neighbours(token, term))
+            matched += found
+            matched_weight += weight * found
+            total_weight += weight
+        return matched / len(pairs), matched_weight / total_weight
+
     def _resolvable(self, word: str) -> bool:
         return any(self._resolve(word, term, lang) for lang in self.languages for term in self.analyzer.terms([word], lang))
 
@@ -186,18 +231,9 @@ class SearchIndex:
         return self.search_tokens(tokens, self.language_of(tokens, query) or lang, limit)
 
     def search_tokens(self, tokens: list[str], lang: str, limit: int = 3) -> list[Hit]:
-        """Search with tokens already repaired by `tokens()`; `lang` is preferred on ties."""
-        if not self.entry_ids or not tokens:
-            return []
-        per_lang = np.zeros((len(LANGS), len(self.entry_ids)), dtype=np.float32)
-        for lang_index, (language_code, language) in enumerate(self.languages.items()):
-            per_lang[lang_index] = self._score(tokens, language_code, language)
-        exact = self._exact.get(" ".join(tokens))
-        if exact is not None:
-            per_lang[:, exact] = np.maximum(per_lang[:, exact], EXACT_QUESTION_SCORE + 0.05 * per_lang[:, exact])
-        preference = np.array([LANGUAGE_PREFERENCE if code == lang else 0.0 for code in LANGS], dtype=np.float32)
-        best_lang = (per_lang + preference[:, None] * (per_lang > 0)).argmax(axis=0)
-        scores = per_lang[best_lang, np.arange(len(self.entry_ids))]
+        """Search with tokens already repaired by `tokens()`; `lang` is preferred on ties. Saying a listed
+        question exactly, or only the title or a keyword of one entry, finds that entry first."""
+        scores, best_lang = self._scores(tokens, lang)
         count = min(limit, int(np.count_nonzero(scores > 0)))
         if count == 0:
             return []
@@ -205,11 +241,46 @@ class SearchIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [Hit(self.entry_ids[e], round(float(scores[e]), 4), LANGS[int(best_lang[e])]) for e in top]
 
+    def closeness(self, tokens: list[str], lang: str, entry_id: str) -> tuple[float, float, str]:
+        """The entry's score for the query, the best score and the entry that has it."""
+        scores, _ = self._scores(tokens, lang)
+        best = int(scores.argmax()) if len(scores) else 0
+        return float(scores[self._numbers[entry_id]]), float(scores[best]) if len(scores) else 0.0, self.entry_ids[best]
+
+    def _scores(self, tokens: list[str], lang: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every entry's score in 0..1 and the language it matched best in."""
+        per_lang = np.zeros((len(LANGS), len(self.entry_ids)), dtype=np.float32)
+        words = self.question_tokens(tokens)
+        if self.entry_ids and words:
+            for lang_index, (language_code, language) in enumerate(self.languages.items()):
+                per_lang[lang_index] = self._score(words, language_code, language)
+        exact = self._exact.get(" ".join(tokens))
+        if exact is None:
+            exact = self._exact.get(self._name_key(tokens))
+        if exact is not None:
+            per_lang[:, exact] = np.maximum(per_lang[:, exact], EXACT_QUESTION_SCORE + 0.05 * per_lang[:, exact])
+        preference = np.array([LANGUAGE_PREFERENCE if code == lang else 0.0 for code in LANGS], dtype=np.float32)
+        best_lang = (per_lang + preference[:, None] * (per_lang > 0)).argmax(axis=0)
+        return per_lang[best_lang, np.arange(len(self.entry_ids))], best_lang
+
+    def _in_language(self, tokens: list[str], lang: str) -> list[str]:
+        """The tokens as a text of `lang` would spell them: Kazakh or Russian typed in Latin letters
+        ("kim erikti bola alady") read as Cyrillic when that makes a word the content uses."""
+        if lang == "en":
+            return tokens
+        surfaces = self.languages[lang].vocabulary.surfaces
+        spelled = []
+        for token in tokens:
+            cyrillic = transliterate(token) if token not in surfaces and has_latin(token) else None
+            spelled.append(cyrillic if cyrillic and self.is_known(cyrillic) else token)
+        return spelled
+
     def _score(self, tokens: list[str], lang: str, language: _Language) -> np.ndarray:
         query: list[tuple[float, list[tuple[str, float]]]] = []
         unknown = 0.0
         seen: set[str] = set()
         questions = question_words()
+        tokens = self._in_language(tokens, lang)
         for term, token in self.analyzer.aligned(tokens, lang, questions):
             if term in seen:
                 continue
@@ -223,7 +294,7 @@ class SearchIndex:
         if not query:
             return np.zeros(len(self.entry_ids), dtype=np.float32)
         total = np.zeros(len(self.entry_ids), dtype=np.float32)
-        for field in (QUESTION, BAG, TITLE, ANSWER):
+        for field in (QUESTION, ENTRY, TITLE):
             total += FIELD_WEIGHTS[field] * language.fields[field].coverage(query, UNKNOWN_WORD_SHARE * unknown)
         grams = [gram for token in dict.fromkeys(tokens) if token not in self.noise and token not in questions
                  and not token.isdigit() for gram in _grams(token)]
@@ -233,9 +304,10 @@ class SearchIndex:
         return total
 
 
-def _grams(word: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def _grams(word: str) -> tuple[str, ...]:
     padded = f"<{word}>"
-    return [padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1)]
+    return tuple(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
 
 
 def _visible(html_text: str) -> str:

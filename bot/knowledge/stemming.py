@@ -88,20 +88,31 @@ _SINGLE_LETTER_SUFFIXES = ("ы", "и", "а", "е", "у")
 _MIN_KAZAKH_STEM = 4
 
 
+# A final к, қ or п voices before an ending that starts with a vowel ("жақ" → "жағын", "кітап" →
+# "кітабы"): the stem gets its plain form back (folded: г → к, б → п).
+_VOWELS = frozenset("аеиоуыэюя")
+_UNVOICED = {"г": "к", "б": "п"}
+
+
 @lru_cache(maxsize=65536)
 def kazakh_stem(token: str) -> str:
-    """Strip Kazakh endings from a folded token ("еріктілерге" → "ерикти")."""
+    """Strip Kazakh endings from a folded token ("еріктілерге" → "ерикти", "жағын" → "жак")."""
     stem = token
+    before_vowel = False
     for _ in range(4):
         for suffix in _KAZAKH_SUFFIXES:
             if stem.endswith(suffix) and len(stem) - len(suffix) >= _MIN_KAZAKH_STEM:
                 stem = stem[: -len(suffix)]
+                before_vowel = suffix[0] in _VOWELS
                 break
         else:
             if stem.endswith(_SINGLE_LETTER_SUFFIXES) and len(stem) > _MIN_KAZAKH_STEM:
                 stem = stem[:-1]
+                before_vowel = True
                 continue
             break
+    if before_vowel and stem[-1] in _UNVOICED:
+        stem = stem[:-1] + _UNVOICED[stem[-1]]
     return stem
 
 

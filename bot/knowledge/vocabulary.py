@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -19,7 +20,7 @@ def max_edits(length: int) -> int:
     """How many typos a word of this length may have and still be recognised."""
     if length <= 3:
         return 0
-    if length <= 7:
+    if length <= 9:
         return 1
     if length <= 11:
         return 2
@@ -35,10 +36,10 @@ class Vocabulary:
         self._by_shape: dict[tuple[str, int], list[str]] = {}
         self._sorted_terms: list[str] = []
 
-    def add(self, word: str, term: str) -> None:
-        """Remember that `word` is indexed as `term`."""
-        self.surfaces.setdefault(word, term)
-        self.terms.add(term)
+    def add_text(self, surfaces: Mapping[str, str]) -> None:
+        """Remember the words of an analysed text and the terms they stand for."""
+        self.surfaces.update(surfaces)
+        self.terms.update(surfaces.values())
 
     def freeze(self) -> None:
         """Prepare the look-ups once every text is added."""
@@ -53,6 +54,11 @@ class Vocabulary:
         if word.isdigit() or "#" in term:
             return []
         return self._typos(word) or self._prefixes(term)
+
+    def neighbours(self, word: str, term: str) -> list[tuple[str, float]]:
+        """The words one typo away from a query word, even when it is itself a word of the texts
+        (a misspelt listed question puts "convension" in the vocabulary)."""
+        return self._typos(word)
 
     def _typos(self, word: str) -> list[tuple[str, float]]:
         edits = max_edits(len(word))
