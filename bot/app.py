@@ -24,7 +24,7 @@ from bot import callbacks
 from bot.config import LANGUAGES, Settings, require_token
 from bot.content import Content, load_or_raise
 from bot.context import BotContext, BotData, UserData
-from bot.delivery.budget import SendBudget
+from bot.delivery.budget import TELEGRAM_PAID_LIMIT, SendBudget
 from bot.delivery.quiet_edits import QuietEditsRequest
 from bot.delivery.throttle import BudgetedRateLimiter
 from bot.flood import FloodGuard
@@ -56,7 +56,7 @@ def build_application(settings: Settings, *, flood_guard: FloodGuard | None = No
 
     `content` already loaded from settings.content_dir may be given (the tests load it once).
     """
-    budget = SendBudget(settings.broadcast_rate, settings.paid_broadcast_rate)
+    budget = SendBudget(settings.broadcast_rate, settings.paid_broadcast_rate, paid_limit=TELEGRAM_PAID_LIMIT)
     application = (
         Application.builder()
         .token(require_token(settings))

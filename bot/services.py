@@ -16,6 +16,7 @@ from bot.clock import utc_today
 from bot.config import Settings
 from bot.content import Checked, Content
 from bot.delivery.budget import SendBudget
+from bot.delivery.direct import DirectSender
 from bot.delivery.notices import NoticeWorker
 from bot.delivery.outgoing import Outgoing, Result
 from bot.delivery.telegram import TelegramCourier
@@ -61,6 +62,7 @@ class Services:
     broadcaster: BroadcastWorker
     quiz: QuizHost
     budget: SendBudget
+    courier: TelegramCourier
     admin_notices: dict[str, float] = field(default_factory=dict)  # error kind -> when staff were last told
     errors: int = 0  # updates that failed (the error handler counts them)
 
@@ -73,7 +75,8 @@ class Services:
         staff = StaffTargets(settings.staff_chat_id, settings.admin_ids)
         applications = ApplicationRepository(db)
         broadcasts = BroadcastRepository(db)
-        courier = TelegramCourier(bot)
+        # Broadcasts skip python-telegram-bot's per-call work (bot.delivery.direct).
+        courier = TelegramCourier(bot, DirectSender(bot.base_url))
         holder: dict[str, Services] = {}  # the services read the content through it, so /reload is seen
 
         def current() -> Content:
@@ -97,7 +100,7 @@ class Services:
             review=ApplicationReview(applications, staff),
             subscriptions=SubscriptionService(subscriptions, broadcasts, lambda: current().regions),
             announcements=AnnouncementService(broadcasts, subscriptions, lambda: current().regions, broadcaster.wake),
-            notices=notices, broadcaster=broadcaster, budget=budget,
+            notices=notices, broadcaster=broadcaster, budget=budget, courier=courier,
             quiz=QuizHost(QuizRounds(QuizRepository(db), lambda: current().quiz), bot, current),
         )
         holder["services"] = services
@@ -114,7 +117,8 @@ class Services:
         await self.notices.close()
 
     async def close(self) -> None:
-        """Close the database."""
+        """Close the direct sender's connections and the database."""
+        await self.courier.close()
         await self.db.close()
 
     async def reload(self) -> Checked:

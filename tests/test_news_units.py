@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import datetime, timezone
 
 import pytest
 
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
 from bot.delivery.budget import MARGIN, TELEGRAM_LIMIT, SendBudget
+from bot.delivery.direct import DirectSender, api_error
+from bot.delivery.outgoing import Outgoing
 from bot.delivery.throttle import is_counted
 from bot.news.progress import Figures
 from bot.news.when import WhenError, parse_when
@@ -108,3 +113,47 @@ async def test_paid_broadcasts_have_their_own_faster_pace():
     start = clock.now
     await asyncio.gather(*(budget.for_broadcast(paid=True) for _ in range(1001)))
     assert clock.now - start == pytest.approx(1.0, abs=0.01)
+
+
+async def test_a_message_stays_in_the_window_until_a_second_after_its_answer():
+    clock = FakeClock()
+    budget = SendBudget(broadcast_rate=25.0, clock=clock, sleep=clock.sleep)
+    sendings = [await budget.for_answer() for _ in range(budget.limit)]
+    clock.now += 0.5  # the requests took half a second: they may have reached Telegram just now
+    for sending in sendings:
+        budget.sent(sending)
+    start = clock.now
+    await budget.for_answer()
+    assert clock.now - start == pytest.approx(1.0)  # not 0.5: a second after the answers
+
+
+async def test_a_retry_after_on_a_paid_message_stops_only_paid_ones_and_the_paid_pace_keeps_a_margin():
+    clock = FakeClock()
+    budget = SendBudget(broadcast_rate=25.0, paid_rate=1000.0, paid_limit=1000, clock=clock, sleep=clock.sleep)
+    assert budget.paid_rate == pytest.approx(900.0)
+    budget.close_for(2.0, paid=True)
+    start = clock.now
+    await budget.for_answer()
+    assert clock.now == start  # answers to people go on
+    await budget.for_broadcast(paid=True)
+    assert clock.now - start >= 2.0
+    assert budget.current_paid_rate < 900.0  # and the paid pace slows, then recovers
+
+
+def test_direct_sends_fail_with_the_exceptions_python_telegram_bot_raises():
+    blocked = api_error(403, b'{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}')
+    assert isinstance(blocked, Forbidden) and blocked.message == "Forbidden: bot was blocked by the user"
+    missing = api_error(400, b'{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}')
+    assert isinstance(missing, BadRequest) and missing.message == "Chat not found"
+    flood = api_error(429, b'{"ok":false,"error_code":429,"description":"Too Many Requests","parameters":{"retry_after":3}}')
+    assert isinstance(flood, RetryAfter)
+    assert isinstance(api_error(502, b"<html>bad gateway</html>"), NetworkError)
+
+
+def test_a_direct_send_body_is_built_once_and_only_the_chat_changes():
+    sender = DirectSender("http://127.0.0.1:1/bot123:ABC/")
+    prepared = sender.prepare(Outgoing("<b>Storm</b> &amp; wind"), quiet=False, paid=True)
+    assert prepared.url == "http://127.0.0.1:1/bot123:ABC/sendMessage"
+    body = json.loads(prepared.body(1_000_123))
+    assert body == {"chat_id": 1_000_123, "text": "<b>Storm</b> &amp; wind", "parse_mode": "HTML",
+                    "disable_notification": False, "allow_paid_broadcast": True}

@@ -77,12 +77,14 @@ class BudgetedRateLimiter(AIORateLimiter):
         budget = self.budget
 
         async def counted(*a: Any, **kw: Any) -> Any:
-            await budget.for_answer()
+            sending = await budget.for_answer()
             try:
                 return await callback(*a, **kw)
             except RetryAfter as exc:
                 budget.close_for(retry_seconds(exc))
                 log.info("Telegram asked to wait %.0f s; the reply waits and is sent then", retry_seconds(exc))
                 raise
+            finally:
+                budget.sent(sending)
 
         return await super().process_request(counted, args, kwargs, endpoint, data, rate_limit_args)

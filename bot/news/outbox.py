@@ -162,12 +162,16 @@ class BroadcastWorker:
     async def _send_one(self, broadcast: Broadcast, row: Delivery, message: Outgoing) -> None:
         attempts, flood_waits = row.attempts, 0
         while True:
-            await self.budget.for_broadcast(paid=broadcast.paid)
+            sending = await self.budget.for_broadcast(paid=broadcast.paid)
             attempts += 1
-            outcome = await self.courier.send(row.user_id, message, quiet=broadcast.quiet, paid=broadcast.paid, paced=True)
+            try:
+                outcome = await self.courier.send(row.user_id, message, quiet=broadcast.quiet, paid=broadcast.paid,
+                                                  paced=True)
+            finally:
+                self.budget.sent(sending)
             if outcome.result is Result.RETRY:
                 # Telegram's flood control: everyone waits exactly as told; this try does not count.
-                self.budget.close_for(outcome.retry_after)
+                self.budget.close_for(outcome.retry_after, paid=broadcast.paid)
                 attempts -= 1
                 flood_waits += 1
                 if flood_waits <= MAX_FLOOD_WAITS:
