@@ -21,7 +21,7 @@ sandbox: $(STAMP)
 
 ## test: run every test, then check the content as staff would
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 	$(BIN)/python -m bot check-content
 
 ## check-content: validate content/ (exit 1 on any problem)

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 from bot.knowledge.loader import load_knowledge
-from bot.sandbox.emulator import TelegramEmulator
 from bot.telegram_html import html_to_text
 from tests.conftest import STAFF_ID
 
@@ -59,14 +58,11 @@ async def _walk_menu(user, kb) -> set[str]:
     return reached
 
 
-async def test_every_menu_path_in_every_language_reaches_every_entry_without_a_dead_end(running_bot):
+async def test_every_menu_path_in_every_language_reaches_every_entry_without_a_dead_end(bot, emulator):
     kb = load_knowledge(CONTENT)
-    async with TelegramEmulator() as emulator:
-        emulator.user(STAFF_ID, language_code="en")
-        async with running_bot(bot_token=emulator.token, bot_api_base_url=emulator.base_url):
-            users = [emulator.user(200 + n, language_code=lang) for n, lang in enumerate(("kk", "ru", "en"))]
-            reached = await asyncio.gather(*(_walk_menu(user, kb) for user in users))
-            assert emulator.refused == []
+    users = [emulator.user(200 + n, language_code=lang) for n, lang in enumerate(("kk", "ru", "en"))]
+    reached = await asyncio.gather(*(_walk_menu(user, kb) for user in users))
+    assert emulator.refused == []
     for ids in reached:
         assert ids == set(kb.entries)
 
