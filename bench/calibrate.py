@@ -1,5 +1,6 @@
 """Calibrate the decision to answer (bot/knowledge/answer.py) on tuning data only: the content's own
-questions fold by fold (bench/crossval.py) and the tuning part of bench/eval, never the held-out part.
+questions fold by fold (bench/crossval.py) and the tuning parts of bench/eval (bench/eval/*.yaml and
+bench/eval/tuning2/), never the held-out part.
 Prints the thresholds that do best when a right answer counts 1, a wrong one -WRONG and an
 out-of-scope question answered -OUT_OF_SCOPE (eval questions count TUNING_WEIGHT times: they are
 written the way people type).
@@ -21,6 +22,7 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 from bench.crossval import without_fold  # noqa: E402
+from bench.eval import TUNING_PARTS  # noqa: E402
 from bot.knowledge import answer  # noqa: E402
 from bot.knowledge.loader import read_content  # noqa: E402
 from bot.knowledge.model import LANGS  # noqa: E402
@@ -57,8 +59,8 @@ def collect(content: Path, eval_dir: Path, folds: int) -> list[tuple[float, set[
             if (found := _searched(index, reduced, question, lang)) is not None:
                 records.append((1.0, {entry_id}, found))
     index = SearchIndex.build(kb)
-    for lang in LANGS:
-        for item in yaml.safe_load((eval_dir / f"{lang}.yaml").read_text(encoding="utf-8"))["items"]:
+    for (_, folder), lang in itertools.product(TUNING_PARTS, LANGS):
+        for item in yaml.safe_load((eval_dir / folder / f"{lang}.yaml").read_text(encoding="utf-8"))["items"]:
             accepted = {item["expect"], *(item.get("accept") or [])} if item.get("expect") else None
             if (found := _searched(index, kb, str(item["q"]), lang)) is not None:
                 records.append((TUNING_WEIGHT, accepted, found))
