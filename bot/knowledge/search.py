@@ -179,8 +179,9 @@ class SearchIndex:
         return self._guesser.guess(tokens, raw_text)
 
     def known_share(self, tokens: list[str]) -> float:
-        """The share of the query's content words that the content uses, even misspelt (0..1)."""
-        words = [t for t in dict.fromkeys(tokens) if t not in self.noise and t not in question_words()]
+        """The share of the query's content words that the content uses, even misspelt (0..1); fillers
+        of several words ("i'm a student writing a paper") are not the question's words."""
+        words = [t for t in dict.fromkeys(self.question_tokens(tokens)) if t not in self.noise and t not in question_words()]
         if not words:
             return 1.0
         return sum(1 for word in words if self._resolvable(word)) / len(words)
