@@ -17,7 +17,7 @@ import numpy as np
 from bot.knowledge.analysis import Analyzer, without_phrases
 from bot.knowledge.emergency import EmergencyMatcher
 from bot.knowledge.fields import FieldIndex
-from bot.knowledge.intents import IntentMatcher
+from bot.knowledge.intents import NEUTRAL_GROUP, IntentMatcher
 from bot.knowledge.language import LanguageGuesser
 from bot.knowledge.model import LANGS, KnowledgeBase
 from bot.knowledge.normalize import has_latin, repair_tokens, tokenize, transliterate
@@ -155,6 +155,25 @@ class SearchIndex:
     def question_tokens(self, tokens: list[str]) -> list[str]:
         """The tokens without greetings and fillers of several words ("добрый день", "i would like to know")."""
         return without_phrases(tokens, self._noise_phrases, self._longest_noise)
+
+    def topic_tokens(self, tokens: list[str]) -> list[str]:
+        """The tokens without the Society's name (two or more words of intents.yaml `neutral` together:
+        "red crescent", "қызыл жарты ай қоғамы"): any question may name it, so it says nothing of what is
+        asked; a word of it alone may be the topic ("бүгін ай толық па": the moon). All the tokens when
+        nothing else is left."""
+        neutral = self.intents.positions_of(NEUTRAL_GROUP, tokens)
+        words = [position for position, token in enumerate(tokens) if token not in self.noise]  # "red crescent society of kazakhstan"
+        name = {
+            position for before, position, after in zip([None, *words], words, [*words[1:], None])
+            if position in neutral and (before in neutral or after in neutral)
+        }
+        rest = [token for position, token in enumerate(tokens) if position not in name]
+        if not name or not any(self._is_content(token) for token in self.question_tokens(rest)):
+            return tokens
+        return rest
+
+    def _is_content(self, token: str) -> bool:
+        return token not in self.noise and token not in question_words() and not token.isdigit()
 
     def _name_key(self, tokens: list[str]) -> str:
         """The words that name something: "what is the ICRC" and "ICRC" both name the ICRC."""
