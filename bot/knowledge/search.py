@@ -27,10 +27,10 @@ from bot.knowledge.vocabulary import Vocabulary
 
 QUESTION, ENTRY, TITLE, CHARS = range(4)
 # How the channels add up (they sum to 1). Measured with bench/crossval.py (the content's own
-# questions, fold by fold) and the tuning part of bench/eval: the best single question phrasing,
+# questions, fold by fold) and the tuning parts of bench/eval: the best single question phrasing,
 # the whole entry (its questions, title, keywords and answer as one text), the title with its
 # keywords, and character trigrams that catch typos and unknown word endings.
-FIELD_WEIGHTS = {QUESTION: 0.25, ENTRY: 0.45, TITLE: 0.15, CHARS: 0.15}
+FIELD_WEIGHTS = {QUESTION: 0.2, ENTRY: 0.4, TITLE: 0.2, CHARS: 0.2}
 # Question words ("when", "кто") tell questions apart but say little about the topic.
 QUESTION_WORD_WEIGHT = 0.3
 # A query word the language's texts never use counts against every entry as this share of a rare word.
