@@ -1,19 +1,22 @@
 """Calibrate the decision to answer (bot/knowledge/answer.py) on tuning data only: the content's own
-questions fold by fold (bench/crossval.py) and the tuning part of bench/eval, never the held-out part.
-Prints the thresholds that do best when a right answer counts 1, a wrong one -WRONG and an
-out-of-scope question answered -OUT_OF_SCOPE (eval questions count TUNING_WEIGHT times: they are
-written the way people type).
+questions fold by fold (bench/crossval.py) and the tuning parts of bench/eval (bench/eval/*.yaml and
+bench/eval/tuning2/), never the held-out part. Among the thresholds of the two rules (the best entry
+covers the question, or clearly leads) that leave at most --max-out-of-scope of the tuning
+out-of-scope questions answered, prints the ones that do best when a right answer counts 1 and a
+wrong one -WRONG (eval questions count TUNING_WEIGHT times: they are written the way people type).
 
-    .venv/bin/python bench/calibrate.py [--wrong 0.5] [--out-of-scope 10]
+    .venv/bin/python bench/calibrate.py [--wrong 1] [--max-out-of-scope 0.05]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import sys
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -21,19 +24,38 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 from bench.crossval import without_fold  # noqa: E402
+from bench.eval import TUNING_PARTS  # noqa: E402
 from bot.knowledge import answer  # noqa: E402
 from bot.knowledge.loader import read_content  # noqa: E402
 from bot.knowledge.model import LANGS  # noqa: E402
-from bot.knowledge.search import SearchIndex  # noqa: E402
+from bot.knowledge.search import EXACT_QUESTION_SCORE, SearchIndex  # noqa: E402
 
 TUNING_WEIGHT = 3
-GRID = {
-    "min_score": [0.2, 0.23, 0.25, 0.27, 0.3, 0.33, 0.36],
-    "min_margin": [0.0, 0.01, 0.02, 0.04, 0.08],
-    "min_matched": [0.0, 0.33, 0.5, 0.67],
+COVERS_GRID = {
+    "min_score": [0.2, 0.22, 0.25, 0.28, 0.3, 0.33],
+    "min_margin": [0.0, 0.01, 0.04],
+    "min_matched": [0.3, 0.4, 0.5],
     "min_matched_weight": [0.0, 0.2, 0.3],
-    "min_known": [0.0, 0.6, 0.65, 0.75, 0.8],
+    "min_known": [0.6, 0.7, 0.8],
 }
+LEADS_GRID = {
+    "min_score": [0.3, 0.35, 0.4, 0.45, 0.5],
+    "min_margin": [0.1, 0.2, 0.3, 0.4],
+    "min_matched": [0.4, 0.5, 0.6],
+    "min_matched_weight": [0.0, 0.3],
+    "min_known": [0.0, 0.5, 0.6],
+}
+
+
+@dataclasses.dataclass
+class Records:
+    """The evidence of every tuning question, as arrays: one row a question."""
+
+    figures: dict[str, np.ndarray]  # score, margin, matched, matched_weight, known
+    weight: np.ndarray
+    right: np.ndarray  # the best entry is an accepted one
+    out_of_scope: np.ndarray
+    tuning: np.ndarray  # an eval question (not a listed one)
 
 
 def _searched(index, kb, question: str, lang: str) -> answer.Evidence | None:
@@ -41,72 +63,100 @@ def _searched(index, kb, question: str, lang: str) -> answer.Evidence | None:
     if answer.answer_question(index, kb, question, lang).kind not in ("answer", "did_you_mean", "unknown", "out_of_scope"):
         return None
     tokens = index.tokens(question)
-    return answer.evidence(index, tokens, index.language_of(tokens, question) or lang)
+    found = answer.evidence(index, tokens, index.language_of(tokens, question) or lang)
+    return found if found.hits else None
 
 
-def collect(content: Path, eval_dir: Path, folds: int) -> list[tuple[float, set[str] | None, answer.Evidence]]:
-    """(weight, accepted entry ids or None for out of scope, evidence) for every tuning question."""
+def collect(content: Path, eval_dir: Path, folds: int) -> Records:
+    """The evidence for every tuning question: listed questions fold by fold, then the eval questions."""
     kb, problems = read_content(content)
     if kb is None:
         raise ValueError("\n".join(problems))
-    records = []
+    rows: list[tuple[float, set[str] | None, answer.Evidence]] = []
     for fold in range(folds):
         reduced, asked = without_fold(kb, fold, folds)
         index = SearchIndex.build(reduced)
         for entry_id, lang, question in asked:
             if (found := _searched(index, reduced, question, lang)) is not None:
-                records.append((1.0, {entry_id}, found))
+                rows.append((1.0, {entry_id}, found))
     index = SearchIndex.build(kb)
-    for lang in LANGS:
-        for item in yaml.safe_load((eval_dir / f"{lang}.yaml").read_text(encoding="utf-8"))["items"]:
+    for (_, folder), lang in itertools.product(TUNING_PARTS, LANGS):
+        for item in yaml.safe_load((eval_dir / folder / f"{lang}.yaml").read_text(encoding="utf-8"))["items"]:
             accepted = {item["expect"], *(item.get("accept") or [])} if item.get("expect") else None
             if (found := _searched(index, kb, str(item["q"]), lang)) is not None:
-                records.append((TUNING_WEIGHT, accepted, found))
-    return records
+                rows.append((TUNING_WEIGHT, accepted, found))
+    figures = {
+        "score": np.array([found.hits[0].score for _, _, found in rows]),
+        "margin": np.array([found.margin for _, _, found in rows]),
+        "matched": np.array([found.matched for _, _, found in rows]),
+        "matched_weight": np.array([found.matched_weight for _, _, found in rows]),
+        "known": np.array([found.known for _, _, found in rows]),
+    }
+    return Records(
+        figures,
+        weight=np.array([weight for weight, _, _ in rows]),
+        right=np.array([accepted is not None and found.hits[0].entry_id in accepted for _, accepted, found in rows]),
+        out_of_scope=np.array([accepted is None for _, accepted, _ in rows]),
+        tuning=np.array([weight == TUNING_WEIGHT for weight, _, _ in rows]),
+    )
 
 
-def utility(records, wrong: float, out_of_scope: float, **thresholds: float) -> tuple[float, dict[str, float]]:
-    """The weighted utility of these thresholds, and the shares behind it."""
-    total = right = wrong_count = answered_oos = in_scope = oos = 0.0
-    for weight, accepted, found in records:
-        answers = answer.is_confident(found, **thresholds)
-        if accepted is None:
-            oos += 1
-            answered_oos += answers
-            total -= weight * out_of_scope * answers
-            continue
-        in_scope += weight
-        hit = answers and found.hits[0].entry_id in accepted
-        right += weight * hit
-        wrong_count += weight * (answers and not hit)
-        total += weight * (hit - wrong * (answers and not hit))
-    return total, {"right": right / in_scope, "wrong": wrong_count / in_scope, "oos answered": answered_oos / max(oos, 1)}
+def holds(records: Records, rule: answer.Rule) -> np.ndarray:
+    """Which questions the rule answers (the same test as Evidence.satisfies)."""
+    f = records.figures
+    return ((f["score"] >= rule.min_score) & (f["margin"] >= rule.min_margin) & (f["matched"] > rule.min_matched)
+            & (f["matched_weight"] >= rule.min_matched_weight) & (f["known"] >= rule.min_known))
+
+
+def shares(records: Records, answers: np.ndarray, wrong_cost: float) -> tuple[float, dict[str, float]]:
+    """The weighted utility of answering these questions, and the shares behind it."""
+    answers = answers | (records.figures["score"] >= EXACT_QUESTION_SCORE)
+    in_scope = ~records.out_of_scope
+    right = answers & in_scope & records.right
+    wrong = answers & in_scope & ~records.right
+    weight = records.weight
+    utility = float((weight * right).sum() - wrong_cost * (weight * wrong).sum())
+    tuning_in_scope = in_scope & records.tuning
+    figures = {
+        "right": (weight * right).sum() / (weight * in_scope).sum(),
+        "wrong": (weight * wrong).sum() / (weight * in_scope).sum(),
+        "tuning right": right[tuning_in_scope].mean(),
+        "tuning wrong": wrong[tuning_in_scope].mean(),
+        "oos answered": answers[records.out_of_scope].mean(),
+    }
+    return utility, figures
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the current thresholds' figures and the best ones on the grid."""
+    """Print the current rules' figures and the best ones on the grid."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", type=Path, default=PROJECT / "content")
     parser.add_argument("--eval", type=Path, default=PROJECT / "bench" / "eval")
     parser.add_argument("--folds", type=int, default=4)
-    parser.add_argument("--wrong", type=float, default=0.5, help="cost of a wrong answer (a right one is 1)")
-    parser.add_argument("--out-of-scope", type=float, default=10.0, help="cost of answering an out-of-scope question")
+    parser.add_argument("--wrong", type=float, default=1.0, help="cost of a wrong answer (a right one is 1)")
+    parser.add_argument("--max-out-of-scope", type=float, default=0.05, help="share of out-of-scope questions that may be answered")
     args = parser.parse_args(argv)
     records = collect(args.content, args.eval, args.folds)
-    current = {"min_score": answer.ANSWER_MIN_SCORE, "min_margin": answer.MIN_RELATIVE_MARGIN,
-               "min_matched": answer.MIN_MATCHED_SHARE, "min_matched_weight": answer.MIN_MATCHED_WEIGHT,
-               "min_known": answer.MIN_KNOWN_TO_ANSWER}
-    ranked = sorted(
-        ((utility(records, args.wrong, args.out_of_scope, **dict(zip(GRID, values))), dict(zip(GRID, values)))
-         for values in itertools.product(*GRID.values())),
-        key=lambda item: -item[0][0],
-    )
-    for label, (score, shares), thresholds in [("current", utility(records, args.wrong, args.out_of_scope, **current), current)] + [
-        ("best", *ranked[0]), *(("next", *item) for item in ranked[1:6])
-    ]:
-        figures = "  ".join(f"{name} {100 * value:5.1f}%" for name, value in shares.items())
-        print(f"{label:8} utility {score:8.1f}  {figures}  {thresholds}")
+    covers = {rule: holds(records, rule) for rule in _rules(COVERS_GRID)}
+    leads = {rule: holds(records, rule) for rule in _rules(LEADS_GRID)}
+    allowed = args.max_out_of_scope * records.out_of_scope.sum()
+    ranked = []
+    for (cover, cover_answers), (lead, lead_answers) in itertools.product(covers.items(), leads.items()):
+        answers = cover_answers | lead_answers
+        if (answers & records.out_of_scope).sum() <= allowed:
+            ranked.append((shares(records, answers, args.wrong), cover, lead))
+    ranked.sort(key=lambda item: -item[0][0])
+    current = answer.COVERS, answer.LEADS
+    rows = [("current", shares(records, holds(records, current[0]) | holds(records, current[1]), args.wrong), *current)]
+    rows += [("best" if n == 0 else "next", *item) for n, item in enumerate(ranked[:6])]
+    for label, (utility, figures), cover, lead in rows:
+        print(f"{label:8} utility {utility:8.1f}  " + "  ".join(f"{name} {100 * value:5.1f}%" for name, value in figures.items()))
+        print(f"{'':8} COVERS = {cover}\n{'':8} LEADS = {lead}")
     return 0
+
+
+def _rules(grid: dict[str, list[float]]) -> list[answer.Rule]:
+    return [answer.Rule(**dict(zip(grid, values))) for values in itertools.product(*grid.values())]
 
 
 if __name__ == "__main__":

@@ -1,14 +1,14 @@
-"""Measure the knowledge engine against plain BM25 on the tuning part (bench/eval/*.yaml) and the
-held-out part (bench/eval/heldout/), and on the safety sets (bench/eval/safety/ and the tuning
-examples in bench/eval/safety_tuning.yaml).
+"""Measure the knowledge engine against plain BM25 on the tuning parts (bench/eval/*.yaml and the
+second tuning set bench/eval/tuning2/) and the held-out part (bench/eval/heldout/), and on the safety
+sets (bench/eval/safety/ and the tuning examples in bench/eval/safety_tuning.yaml).
 
     .venv/bin/python bench/eval.py [--tuning] [--failures] [--lingua] [--content DIR] [--eval DIR]
 
 Per language: top-1 (answered with an expected entry) and declined (out-of-scope questions not
 answered) for the engine and for plain BM25 (which never declines), the reply language on the
 held-out part when the user's chosen language is another one, and the safety sets. --failures
-lists the tuning part's failures only: held-out items are never shown. --tuning runs the tuning
-part alone (what to work against; the held-out part is for reporting only). --lingua also reports how
+lists the tuning parts' failures only: held-out items are never shown. --tuning runs the tuning
+parts alone (what to work against; the held-out part is for reporting only). --lingua also reports how
 lingua-language-detector (kk/ru/en only) names the languages, if it is installed. Always exits 0.
 """
 
@@ -34,10 +34,13 @@ from bot.knowledge.search import SearchIndex  # noqa: E402
 
 # The user's chosen language when measuring the reply language: always another one.
 OTHER_LANGUAGE = {"kk": "ru", "ru": "kk", "en": "ru"}
+# The question sets: (part, folder under bench/eval); failures are listed for the tuning parts only.
+TUNING_PARTS = (("tuning", "."), ("tuning2", "tuning2"))
+HELDOUT_PART = ("heldout", "heldout")
 
 
 def evaluate(content_dir: Path, eval_dir: Path, lingua: bool = False, tuning_only: bool = False) -> dict[str, Any]:
-    """Run every eval item (the tuning part's only, with `tuning_only`); return the figures per part
+    """Run every eval item (the tuning parts' only, with `tuning_only`); return the figures per part
     and language, and the tuning failures."""
     kb, problems = read_content(Path(content_dir))
     if kb is None:
@@ -46,14 +49,15 @@ def evaluate(content_dir: Path, eval_dir: Path, lingua: bool = False, tuning_onl
     baseline = PlainBM25(kb)
     detector = _lingua() if lingua else None
     eval_dir = Path(eval_dir)
-    report: dict[str, Any] = {"tuning": {}, "heldout": {}, "failures": [], "missing_entries": set()}
-    parts = [("tuning", eval_dir)] + ([] if tuning_only else [("heldout", eval_dir / "heldout")])
+    parts = list(TUNING_PARTS) + ([] if tuning_only else [HELDOUT_PART])
+    report: dict[str, Any] = {part: {} for part, _ in (*TUNING_PARTS, HELDOUT_PART)}
+    report.update(failures=[], missing_entries=set())
     for part, folder in parts:
         for lang in LANGS:
-            path = folder / f"{lang}.yaml"
+            path = eval_dir / folder / f"{lang}.yaml"
             if path.is_file():
                 items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
-                failures = report["failures"] if part == "tuning" else None
+                failures = report["failures"] if part != HELDOUT_PART[0] else None
                 report[part][lang] = _questions(index, kb, baseline, detector, items, lang, failures, report["missing_entries"])
     _evaluate_actions(index, kb, eval_dir / "actions.yaml", report)
     report["safety"] = {} if tuning_only else evaluate_safety(index, kb, eval_dir / "safety")
@@ -149,7 +153,7 @@ def share(part: int, whole: int) -> str:
 def _print_questions(report: dict[str, Any], lingua: bool) -> None:
     print(f"{'part':8} {'lang':4}  {'engine top-1':20}  {'search top-1':20}  {'plain BM25 top-1':20}  {'BM25 errors removed':20}  "
           f"{'out of scope declined':22}  {'reply language':20}  {'rules name it':20}" + ("  lingua names it" if lingua else ""))
-    for part in ("tuning", "heldout"):
+    for part, _ in (*TUNING_PARTS, HELDOUT_PART):
         for lang, f in report[part].items():
             if not f.get("items"):
                 continue
@@ -185,8 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", type=Path, default=PROJECT / "content")
     parser.add_argument("--eval", type=Path, default=PROJECT / "bench" / "eval")
-    parser.add_argument("--failures", action="store_true", help="list the tuning part's failures (never held-out ones)")
-    parser.add_argument("--tuning", action="store_true", help="the tuning part only (held-out items are not run)")
+    parser.add_argument("--failures", action="store_true", help="list the tuning parts' failures (never held-out ones)")
+    parser.add_argument("--tuning", action="store_true", help="the tuning parts only (held-out items are not run)")
     parser.add_argument("--lingua", action="store_true", help="also measure lingua-language-detector, if installed")
     args = parser.parse_args(argv)
     try:

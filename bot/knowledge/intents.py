@@ -21,7 +21,7 @@ _QUESTION_WORDS_RAW = """who whom whose what which when where why how can could 
     можно может могу ли чей который
     кім кімге кімдер не неге неше қанша қашан қайда қалай қандай қай қайсы ма ме ба бе па пе бола"""
 _NEGATIONS_RAW = "not no never don t не нет никогда емес жоқ"
-_NEUTRAL_GROUP = "neutral"
+NEUTRAL_GROUP = "neutral"  # the Society's name
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ class IntentMatcher:
 
     def _match_action(self, tokens: list[str]) -> IntentMatch | None:
         found = self._find_groups(tokens)
-        neutral = found.get(_NEUTRAL_GROUP, (0.0, frozenset()))[1]
+        neutral = found.get(NEUTRAL_GROUP, (0.0, frozenset()))[1]
         stop_words = all_stop_words()
         for name, rule in self._actions.items():
             for line in rule.when:
@@ -168,6 +168,11 @@ class IntentMatcher:
                 if len(others) <= rule.max_other_words:
                     return IntentMatch(name, None, round(min(found[group][0] for group in line), 3))
         return None
+
+    def positions_of(self, group: str, tokens: list[str]) -> frozenset[int]:
+        """The positions of the tokens that say a word of this group (the `neutral` group: the Society's name)."""
+        found = self._find_groups(tokens).get(group)
+        return found[1] if found else frozenset()
 
     def _find_groups(self, tokens: list[str]) -> dict[str, tuple[float, frozenset[int]]]:
         """For each group found in the message: the best match quality and every position it covers."""

@@ -24,6 +24,11 @@ _FOLD_RARE = str.maketrans(
 _RARE = re.compile("[" + "".join(chr(code) for code in _FOLD_RARE) + "]")
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _WORD = re.compile(r"[^\W_]+")
+# Kazakh case, plural and possessive endings (folded) that follow an abbreviation or a number after a hyphen.
+_HYPHEN_ENDING = re.compile(
+    r"(?<=[^\W_])-(?:нын|нин|дын|дин|тын|тин|га|ге|ка|ке|на|не|да|де|та|те|дагы|деги|тагы|теги|дан|ден|тан|тен|"
+    r"нан|нен|ны|ни|ды|ди|ты|ти|мен|бен|пен|лар|лер|дар|дер|тар|тер|сы|си|ы|и|шы|ши|ншы|нши|ынши|ыншы)(?![^\W_])"
+)
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 
@@ -78,8 +83,12 @@ def fold(text: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Split folded text into word tokens, dropping punctuation and emoji."""
-    return _WORD.findall(fold(text))
+    """Split folded text into word tokens, dropping punctuation, emoji and Kazakh endings written
+    after a hyphen ("ХҚКК-ның", "112-ге": the ending is grammar, not a word)."""
+    folded = fold(text)
+    if "-" in folded:
+        folded = _HYPHEN_ENDING.sub("", folded)
+    return _WORD.findall(folded)
 
 
 def normalize(text: str) -> str:

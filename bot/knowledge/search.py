@@ -17,7 +17,7 @@ import numpy as np
 from bot.knowledge.analysis import Analyzer, without_phrases
 from bot.knowledge.emergency import EmergencyMatcher
 from bot.knowledge.fields import FieldIndex
-from bot.knowledge.intents import IntentMatcher
+from bot.knowledge.intents import NEUTRAL_GROUP, IntentMatcher
 from bot.knowledge.language import LanguageGuesser
 from bot.knowledge.model import LANGS, KnowledgeBase
 from bot.knowledge.normalize import has_latin, repair_tokens, tokenize, transliterate
@@ -27,10 +27,10 @@ from bot.knowledge.vocabulary import Vocabulary
 
 QUESTION, ENTRY, TITLE, CHARS = range(4)
 # How the channels add up (they sum to 1). Measured with bench/crossval.py (the content's own
-# questions, fold by fold) and the tuning part of bench/eval: the best single question phrasing,
+# questions, fold by fold) and the tuning parts of bench/eval: the best single question phrasing,
 # the whole entry (its questions, title, keywords and answer as one text), the title with its
 # keywords, and character trigrams that catch typos and unknown word endings.
-FIELD_WEIGHTS = {QUESTION: 0.25, ENTRY: 0.45, TITLE: 0.15, CHARS: 0.15}
+FIELD_WEIGHTS = {QUESTION: 0.2, ENTRY: 0.4, TITLE: 0.2, CHARS: 0.2}
 # Question words ("when", "кто") tell questions apart but say little about the topic.
 QUESTION_WORD_WEIGHT = 0.3
 # A query word the language's texts never use counts against every entry as this share of a rare word.
@@ -156,6 +156,25 @@ class SearchIndex:
         """The tokens without greetings and fillers of several words ("добрый день", "i would like to know")."""
         return without_phrases(tokens, self._noise_phrases, self._longest_noise)
 
+    def topic_tokens(self, tokens: list[str]) -> list[str]:
+        """The tokens without the Society's name (two or more words of intents.yaml `neutral` together:
+        "red crescent", "қызыл жарты ай қоғамы"): any question may name it, so it says nothing of what is
+        asked; a word of it alone may be the topic ("бүгін ай толық па": the moon). All the tokens when
+        nothing else is left."""
+        neutral = self.intents.positions_of(NEUTRAL_GROUP, tokens)
+        words = [position for position, token in enumerate(tokens) if token not in self.noise]  # "red crescent society of kazakhstan"
+        name = {
+            position for before, position, after in zip([None, *words], words, [*words[1:], None])
+            if position in neutral and (before in neutral or after in neutral)
+        }
+        rest = [token for position, token in enumerate(tokens) if position not in name]
+        if not name or not any(self._is_content(token) for token in self.question_tokens(rest)):
+            return tokens
+        return rest
+
+    def _is_content(self, token: str) -> bool:
+        return token not in self.noise and token not in question_words() and not token.isdigit()
+
     def _name_key(self, tokens: list[str]) -> str:
         """The words that name something: "what is the ICRC" and "ICRC" both name the ICRC."""
         return " ".join(t for t in tokens if t not in self.noise and t not in question_words())
@@ -179,8 +198,9 @@ class SearchIndex:
         return self._guesser.guess(tokens, raw_text)
 
     def known_share(self, tokens: list[str]) -> float:
-        """The share of the query's content words that the content uses, even misspelt (0..1)."""
-        words = [t for t in dict.fromkeys(tokens) if t not in self.noise and t not in question_words()]
+        """The share of the query's content words that the content uses, even misspelt (0..1); fillers
+        of several words ("i'm a student writing a paper") are not the question's words."""
+        words = [t for t in dict.fromkeys(self.question_tokens(tokens)) if t not in self.noise and t not in question_words()]
         if not words:
             return 1.0
         return sum(1 for word in words if self._resolvable(word)) / len(words)

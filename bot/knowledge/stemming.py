@@ -18,7 +18,8 @@ _STOP_WORDS_RAW = {
         information can could should will shall may might must s t d ll re ve m just also so
         then than very really pls plz thanks hi hello hey ok okay about him hers himself herself
         itself themselves myself yourself since still yet even ever actually basically someone
-        something anyone anything everything""",
+        something anyone anything everything don dont isn isnt aren arent doesn doesnt didn didnt
+        wasn wasnt""",
     "ru": """и в во не на с со по о об обо к ко у из за от до для что это эта этот эти такое такой
         такая такие ли же бы а но или то ну мне меня мной я ты вы мы он она оно они его ее их
         был была было были быть есть расскажи расскажите скажи скажите подскажи подскажите
