@@ -239,7 +239,9 @@ def test_real_actions(real_engine, text, action):
 @pytest.mark.parametrize(
     ("text", "lang"),
     [("помогите", "ru"), ("help me", "en"), ("көмектесіңіздер", "kk"), ("i need an ambulance", "en"),
-     ("у нас пожар", "ru"), ("мужчина упал и не дышит", "ru"), ("бала тұншығып жатыр", "kk"), ("gjvjubnt", "ru")],
+     ("у нас пожар", "ru"), ("мужчина упал и не дышит", "ru"), ("бала тұншығып жатыр", "kk"), ("gjvjubnt", "ru"),
+     # a call naming a disaster, Kazakh typed in Latin letters, the wrong layout for two words
+     ("помогите пожар", "ru"), ("komek kerek tez", "kk"), ("gjvjubnt gj;fh", "ru"), ("my son drank bleach", "en")],
 )
 def test_real_distress_is_an_emergency_before_any_search(real_engine, text, lang):
     result = ask(real_engine, text, user_lang="en" if lang != "en" else "ru")
@@ -250,6 +252,19 @@ def test_real_distress_is_an_emergency_before_any_search(real_engine, text, lang
 @pytest.mark.parametrize("text", ["how does the red cross help refugees", "where can i learn first aid", "what does 112 mean", "sos signal history"])
 def test_real_questions_with_help_words_are_not_emergencies(real_engine, text):
     assert ask(real_engine, text, user_lang="en").kind != "emergency"
+
+
+@needs_real_content
+def test_real_a_first_aid_question_about_an_imagined_case_gets_the_entry_that_says_call_112(real_engine):
+    result = ask(real_engine, "what to do if someone is choking first aid", user_lang="en")
+    assert (result.kind, result.entry_id) == ("answer", "first-aid-choking")
+    assert "112" in real_engine[1].entries["first-aid-choking"].text("en").answer
+
+
+@needs_real_content
+@pytest.mark.parametrize("text", ["бот не отвечает", "где сдать кровь из вены", "в алматы выпал снег", "flu shot"])
+def test_real_everyday_messages_with_danger_like_words_are_not_emergencies(real_engine, text):
+    assert ask(real_engine, text, user_lang="ru").kind != "emergency"
 
 
 @needs_real_content

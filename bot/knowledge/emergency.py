@@ -4,6 +4,7 @@ search: a person hurt or not breathing, a fire or flood here, a bare call for he
 from __future__ import annotations
 
 from bot.knowledge.model import Emergency
+from bot.knowledge.normalize import cyrillic_reading
 from bot.knowledge.phrases import PhraseList
 
 # A call for help ("помогите", "help me") is an emergency when at most this many other words of
@@ -24,6 +25,7 @@ class EmergencyMatcher:
         self._disasters = phrases(emergency.disasters)
         self._now = phrases(emergency.now)
         self._about = phrases(emergency.about)
+        self._hypothetical = phrases(emergency.hypothetical)
         self._quiet = quiet_words  # stop words and fillers: they never make a call a question
 
     def vocabulary(self) -> set[str]:
@@ -33,23 +35,34 @@ class EmergencyMatcher:
 
     def is_emergency(self, tokens: list[str], exact: frozenset[int] = frozenset()) -> bool:
         """True when the message says someone is in danger now, or is a bare call for help
-        (`exact`: positions of words the content itself uses, never read as typos of others)."""
+        (`exact`: positions of words the content itself uses, never read as typos of others).
+        Kazakh or Russian typed in Latin letters ("komek kerek tez") is read in Cyrillic too."""
         if not tokens:
             return False
+        if self._says_emergency(tokens, exact):
+            return True
+        cyrillic = cyrillic_reading(tokens)
+        if cyrillic is None:
+            return False
+        return self._says_emergency(cyrillic, frozenset(i for i in exact if cyrillic[i] == tokens[i]))
+
+    def _says_emergency(self, tokens: list[str], exact: frozenset[int]) -> bool:
         now = self._now.covered(tokens, exact)
         danger = self._danger.covered(tokens, exact)
         # A word of a danger phrase is not a word of asking about ("есть пострадавшие").
         about = self._about.covered(tokens, exact) - danger
-        # "how does the Red Cross help in floods": a question about help, unless it also says who or where.
-        asks_about_help = bool(about) and not now
+        # "how does the Red Cross help in floods": a question about help, unless it also says who or where;
+        # "what to do if someone is choking, first aid": the person is imagined.
+        asks_about_help = bool(about) and (not now or bool(self._hypothetical.covered(tokens, exact)))
         if danger and not asks_about_help:
             return True
         disaster = self._disasters.covered(tokens, exact)
-        if disaster and not about and (now or not self._substantial(tokens, disaster | now)):
-            return True
         call = self._calls.covered(tokens, exact)
+        # "помогите пожар": a call for help naming a disaster is an emergency as much as either alone.
+        if disaster and not about and (now or not self._substantial(tokens, disaster | now | call)):
+            return True
         if call and not about:
-            return len(self._substantial(tokens, call | now)) <= CALL_MAX_OTHER_WORDS
+            return len(self._substantial(tokens, call | now | disaster)) <= CALL_MAX_OTHER_WORDS
         return False
 
     def _substantial(self, tokens: list[str], covered: set[int]) -> list[str]:

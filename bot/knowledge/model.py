@@ -89,6 +89,7 @@ class Emergency:
     disasters: dict[str, list[str]] = field(default_factory=dict)  # "пожар", "flood": with a word of `now`
     now: dict[str, list[str]] = field(default_factory=dict)  # "у нас", "сейчас", "we", people: it is happening
     about: dict[str, list[str]] = field(default_factory=dict)  # "Red Cross", "history": a question about help
+    hypothetical: dict[str, list[str]] = field(default_factory=dict)  # "если", "if": a case imagined, not happening
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,14 @@ def transliterate(word: str) -> str | None:
     return _FINAL_SHORT_I.sub("й", cyrillic)
 
 
+def cyrillic_reading(tokens: list[str]) -> list[str] | None:
+    """The tokens with every Latin word read as Kazakh/Russian transliteration ("komek kerek" →
+    "комек керек"), or None when no token is Latin."""
+    if not any(map(has_latin, tokens)):
+        return None
+    return [transliterate(token) or token for token in tokens]
+
+
 def repair_tokens(text: str, is_known: Callable[[str], bool]) -> list[str]:
     """Tokens of `text`, reading words typed on the wrong layout or in Latin transliteration the
     way that matches the vocabulary better (`is_known` says whether a folded token is known)."""

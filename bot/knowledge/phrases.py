@@ -55,7 +55,7 @@ def word_matches(token: str, word: _Word, typo_allowed: bool = True) -> bool:
         return False
     if len(word.text) < MIN_TYPO_LENGTH:
         return len(word.text) >= 4 and sorted(token) == sorted(word.text) and OSA.distance(token, word.text) == 1
-    allowed = 2 if len(word.text) >= LONG_WORD else 1
+    allowed = 2 if min(len(token), len(word.text)) >= LONG_WORD else 1  # "жасалады" is no typo of "жараланды"
     return Levenshtein.distance(token, word.text, score_cutoff=allowed) <= allowed
 
 

@@ -11,7 +11,7 @@ from bot.knowledge.normalize import tokenize
 from bot.knowledge.yaml_reader import as_strings, read_yaml
 
 EMERGENCY_NUMBER = "112"  # every emergency reply must give it
-_EMERGENCY_LISTS = ("danger", "calls", "disasters", "now", "about")
+_EMERGENCY_LISTS = ("danger", "calls", "disasters", "now", "about", "hypothetical")
 
 
 def read_lexicon(content_dir: Path, problems: list[str]) -> Lexicon | None:
