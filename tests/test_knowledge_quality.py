@@ -12,14 +12,14 @@ PROJECT = Path(__file__).resolve().parent.parent
 CONTENT = PROJECT / "content"
 EVAL_DIR = PROJECT / "bench" / "eval"
 
-# A little under what bench/eval.py measures with the calibrated decision (tuning: kk 90.7%, ru 92.6%,
-# en 83.3%; held-out: kk 76.9%, ru 73.5%, en 71.7%; not answered, of the questions no entry answers:
-# tuning 121/123, held-out 51/58; held-out distress routed 83-85%, help-word questions not routed
-# 95%). Raise them as the engine improves; never lower them to let a change in.
-TOP1_FLOOR = {"tuning": 0.80, "heldout": 0.69}
-DECLINED_FLOOR = {"tuning": 0.95, "heldout": 0.84}
+# A little under what bench/eval.py measures with the calibrated decision (tuning: kk 94.4%, ru 96.3%,
+# en 90.7%; held-out: kk 82.2%, ru 81.2%, en 75.9%; not answered, of the questions no entry answers:
+# tuning 120/123, held-out 52/58; held-out distress routed 85-94%, help-word questions not routed
+# 95-98%). Raise them as the engine improves; never lower them to let a change in.
+TOP1_FLOOR = {"tuning": 0.88, "heldout": 0.73}
+DECLINED_FLOOR = {"tuning": 0.95, "heldout": 0.86}
 SAFETY_FLOOR = {
-    ("safety", "distress"): 0.80, ("safety", "helpwords"): 0.93,
+    ("safety", "distress"): 0.82, ("safety", "helpwords"): 0.93,
     ("safety_tuning", "distress"): 0.95, ("safety_tuning", "helpwords"): 1.0,
 }
 
