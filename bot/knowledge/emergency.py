@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.knowledge.model import Emergency
 from bot.knowledge.normalize import cyrillic_reading
 from bot.knowledge.phrases import PhraseList
+from bot.knowledge.stemming import stop_words
 
 # A call for help ("помогите", "help me") is an emergency when at most this many other words of
 # substance come with it; short words (I, me, my, у, на) never count.
@@ -27,6 +28,7 @@ class EmergencyMatcher:
         self._about = phrases(emergency.about)
         self._hypothetical = phrases(emergency.hypothetical)
         self._quiet = quiet_words  # stop words and fillers: they never make a call a question
+        self._english = stop_words("en")
 
     def vocabulary(self) -> set[str]:
         """Every word of the emergency phrases (so typing them on the wrong layout is repaired)."""
@@ -41,6 +43,9 @@ class EmergencyMatcher:
             return False
         if self._says_emergency(tokens, exact):
             return True
+        # An English function word says the Latin words are English, already read as such above.
+        if any(token in self._english for token in tokens):
+            return False
         cyrillic = cyrillic_reading(tokens)
         if cyrillic is None:
             return False

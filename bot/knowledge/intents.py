@@ -71,6 +71,8 @@ class IntentMatcher:
             for word in items:
                 self._by_letter.setdefault(word.tokens[0][:1], []).append((name, word))
         self._negations = frozenset(fold(_NEGATIONS_RAW).split())
+        # The groups of the last message: an answer asks for them twice (its action, then the Society's name).
+        self._last_groups: tuple[tuple[str, ...], dict[str, tuple[float, frozenset[int]]]] = ((), {})
 
     @classmethod
     def build(cls, intents: Intents) -> "IntentMatcher":
@@ -176,6 +178,9 @@ class IntentMatcher:
 
     def _find_groups(self, tokens: list[str]) -> dict[str, tuple[float, frozenset[int]]]:
         """For each group found in the message: the best match quality and every position it covers."""
+        key = tuple(tokens)
+        if self._last_groups[0] == key:
+            return self._last_groups[1]
         best: dict[str, float] = {}
         covered: dict[str, set[int]] = {}
         for start, first in enumerate(tokens):
@@ -189,7 +194,9 @@ class IntentMatcher:
                 if quality >= INTENT_MIN_SCORE:
                     best[group] = max(best.get(group, 0.0), quality)
                     covered.setdefault(group, set()).update(range(start, start + size))
-        return {group: (quality, frozenset(covered[group])) for group, quality in best.items()}
+        found = {group: (quality, frozenset(covered[group])) for group, quality in best.items()}
+        self._last_groups = (key, found)
+        return found
 
 
 def _word(token: str) -> _Word:
@@ -208,6 +215,7 @@ def _stems(token: str) -> frozenset[str]:
     return frozenset(s for s in (stem(token, lang) for lang in ("ru", "en")) if len(s) >= 3)
 
 
+@lru_cache(maxsize=1 << 17)
 def _token_quality(token: str, word: str, word_stems: frozenset[str], prefix: bool) -> float:
     """How well a message token says a word: exact 1, same stem 0.95, longer form 0.9, typos less."""
     if token == word:
