@@ -5,8 +5,6 @@ fused into one score in 0..1 per entry."""
 from __future__ import annotations
 
 import copy
-import html
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from bot.knowledge.normalize import has_latin, repair_tokens, tokenize, translit
 from bot.knowledge.stemming import all_stop_words, question_words
 from bot.knowledge.switch import LanguageRequestMatcher
 from bot.knowledge.vocabulary import Vocabulary
+from bot.telegram_html import html_to_text
 
 QUESTION, ENTRY, TITLE, CHARS = range(4)
 # How the channels add up (they sum to 1). Measured with bench/crossval.py (the content's own
@@ -41,7 +40,6 @@ EXACT_QUESTION_SCORE = 0.95
 # another is reported in the preferred one.
 LANGUAGE_PREFERENCE = 0.05
 GRAM = 3
-_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -117,7 +115,7 @@ class SearchIndex:
                 words = {word for word in words.union(tokens) if word not in index.noise and not word.isdigit()}
                 parts = {
                     QUESTION: question_terms,
-                    ENTRY: [[term for terms in (*question_terms, title_terms, analyse(_visible(text.answer))[1]) for term in terms]],
+                    ENTRY: [[term for terms in (*question_terms, title_terms, analyse(html_to_text(text.answer))[1]) for term in terms]],
                     TITLE: [title_terms],
                     CHARS: [[gram for word in sorted(words) for gram in _grams(word)]],
                 }
@@ -329,7 +327,3 @@ def _grams(word: str) -> tuple[str, ...]:
     padded = f"<{word}>"
     return tuple(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
 
-
-def _visible(html_text: str) -> str:
-    """The visible words of an answer: tags removed, entities decoded."""
-    return html.unescape(_TAG.sub(" ", html_text))
