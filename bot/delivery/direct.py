@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 import aiohttp
+import certifi
 from telegram.error import (
     BadRequest, ChatMigrated, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut,
 )
@@ -133,9 +134,5 @@ def api_error(status: int, payload: bytes) -> TelegramError:
 
 
 def _ssl_context() -> ssl.SSLContext:
-    """Verify Telegram's certificate with certifi's roots (what httpx uses), else the system's."""
-    try:
-        import certifi
-    except ImportError:  # pragma: no cover - httpx brings certifi
-        return ssl.create_default_context()
+    """Verify Telegram's certificate with certifi's roots, as python-telegram-bot's httpx does."""
     return ssl.create_default_context(cafile=certifi.where())
