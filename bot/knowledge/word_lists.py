@@ -112,22 +112,11 @@ def _read_languages(path: Path, problems: list[str]) -> LanguageNames | None:
 
 def read_intents(path: Path, problems: list[str]) -> Intents | None:
     """Read intents.yaml: greeting/thanks phrases, fillers and empty words per language, word groups, actions."""
-    label = path.name
-    if not path.is_file():
-        problems.append(f"{label}: missing")
-        return None
-    document = read_yaml(path, label, problems)
-    if document is None:
-        return None
-    data, _ = document
-    if not isinstance(data, dict):
-        problems.append(f"{label}: must be a mapping (greeting, thanks, fillers, empty, words, actions)")
-        return None
     count = len(problems)
-    allowed = (*INTENT_KINDS, "fillers", "words", "actions", "empty")
-    unknown = [str(key) for key in data if key not in allowed]
-    if unknown:
-        problems.append(f"{label}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(allowed)})")
+    data = _mapping(path, problems, ", ".join((*INTENT_KINDS, "fillers", "empty", "words", "actions")))
+    if data is None:
+        return None
+    label = path.name
     phrases = {kind: _per_language(data.get(kind), f"{label}: {kind}", problems) for kind in INTENT_KINDS}
     fillers = _per_language(data.get("fillers", {}), f"{label}: fillers", problems)
     empty = _per_language(data.get("empty", {}), f"{label}: empty", problems)
