@@ -285,6 +285,24 @@ def test_real_language_requests_switch_the_language(real_engine, text, lang):
 
 
 @needs_real_content
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("не понимаю по-казахски, пишите на русском", "ru"), ("переключи с казахского на русский", "ru"),
+     ("орысша түсінбеймін, қазақша жазыңыз", "kk"), ("қазақшадан ағылшыншаға ауыстыр", "en"),
+     ("i don't understand russian, english please", "en"), ("no kazakh please, english", "en")],
+)
+def test_real_a_request_that_turns_one_language_down_switches_to_the_other(real_engine, text, lang):
+    result = ask(real_engine, text, user_lang="kk" if lang != "kk" else "ru")
+    assert (result.kind, result.lang) == ("language", lang)
+
+
+@needs_real_content
+@pytest.mark.parametrize("text", ["переведи с казахского на русский слово сольферино", "russian or english, which is older"])
+def test_real_messages_naming_two_languages_for_another_reason_are_not_switches(real_engine, text):
+    assert ask(real_engine, text, user_lang="kk").kind != "language"
+
+
+@needs_real_content
 def test_real_who_started_the_red_cross_is_about_its_founding(real_engine):
     result = ask(real_engine, "who started the red cross", user_lang="en")
     assert result.entry_id != "ihl-jus-ad-bellum" and result.kind == "answer"

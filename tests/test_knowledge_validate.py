@@ -72,6 +72,14 @@ def test_yaml_syntax_error_names_the_file_and_line(tmp_path):
     assert kb is not None  # the other files still load
 
 
+def test_an_unquoted_no_in_a_word_list_is_refused_not_read_as_false(tmp_path):
+    content = make_content(tmp_path)
+    languages = content / "languages.yaml"
+    languages.write_text(languages.read_text(encoding="utf-8") + "\nrefusals_after: [емес, no]\n", encoding="utf-8")
+    _, problems = find_problems(content)
+    one_problem(problems, "languages.yaml", "refusals_after must be a list")
+
+
 def test_schema_problems(tmp_path):
     entries = fixture_entries("history")
     broken = copy.deepcopy(entries)

@@ -98,6 +98,9 @@ class LanguageNames:
 
     names: dict[str, list[str]] = field(default_factory=dict)  # target language → its names
     request_words: list[str] = field(default_factory=list)  # "говори", "жаз", "speak", "in"...
+    # "не понимаю", "don't speak", "from" (before a name); "түсінбеймін" (after it): that language is NOT wanted
+    refusals_before: list[str] = field(default_factory=list)
+    refusals_after: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ def _read_emergency(path: Path, problems: list[str]) -> Emergency | None:
 
 def _read_languages(path: Path, problems: list[str]) -> LanguageNames | None:
     """Names of each language ("по-русски", "қазақша", "english") and the words of a switch request."""
-    data = _mapping(path, problems, "names, request_words")
+    data = _mapping(path, problems, "names, request_words, refusals_before, refusals_after")
     if data is None:
         return None
     count = len(problems)
@@ -107,7 +107,13 @@ def _read_languages(path: Path, problems: list[str]) -> LanguageNames | None:
         problems.append(f"{path.name}: request_words must be a list of words")
     if len(problems) > count:
         return None
-    return LanguageNames(names=names, request_words=words)
+    refusals = {key: as_strings(data.get(key, [])) for key in ("refusals_before", "refusals_after")}
+    for key, value in refusals.items():
+        if value is None:
+            problems.append(f"{path.name}: {key} must be a list of words or phrases")
+    if len(problems) > count:
+        return None
+    return LanguageNames(names=names, request_words=words, **refusals)
 
 
 def read_intents(path: Path, problems: list[str]) -> Intents | None:

@@ -39,7 +39,8 @@ def read_yaml(path: Path, label: str, problems: list[str], list_key: str = "entr
 
 
 def as_strings(raw: Any) -> list[str] | None:
-    """A list of scalars as strings (numbers such as 1859 are allowed unquoted), else None."""
-    if not isinstance(raw, list) or not all(isinstance(item, (str, int, float)) for item in raw):
+    """A list of scalars as strings (numbers such as 1859 are allowed unquoted), else None. YAML reads
+    unquoted no/yes/on/off as true or false: such a list is refused rather than searched for "False"."""
+    if not isinstance(raw, list) or not all(isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in raw):
         return None
     return [str(item) for item in raw]
