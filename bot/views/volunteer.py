@@ -102,7 +102,7 @@ def question_buttons(app: Application, catalog: Catalog, texts: Texts, lang: str
     elif spec.kind == "region":
         rows = in_rows([b(r.name(lang), "pick", r.code) for r in catalog.regions], 2)
     elif spec.kind == "multi":
-        ticked = app.selection if app.selection is not None else steps.split(app.get(app.step))
+        ticked = steps.ticked(app)
         group = _OPTION_GROUPS[app.step]
         for option in steps.options(spec, app, today):
             mark = "☑️ " if option in ticked else "▫️ "

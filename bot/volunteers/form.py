@@ -167,7 +167,7 @@ class VolunteerForm:
         if press.action == "tick":
             return await self._tick(app, press.value)
         if press.action == "done":
-            ticked = self._ticked(app)
+            ticked = steps.ticked(app)
             if not ticked:
                 return FormReply(app, QUESTION, problem="choose_one")
             return await self._record(app, ",".join(ticked))
@@ -211,9 +211,6 @@ class VolunteerForm:
             return press.value in steps.options(steps.BY_NAME[app.step], app, self.today())
         return True
 
-    def _ticked(self, app: Application) -> list[str]:
-        return app.selection if app.selection is not None else steps.split(app.get(app.step))
-
     # --- changes ---------------------------------------------------------------------------------
 
     async def _record(self, app: Application, value: str, *, extra: dict | None = None) -> FormReply:
@@ -237,7 +234,7 @@ class VolunteerForm:
 
     async def _tick(self, app: Application, option: str) -> FormReply:
         offered = steps.options(steps.BY_NAME[app.step], app, self.today())
-        ticked = self._ticked(app)
+        ticked = steps.ticked(app)
         ticked = [o for o in ticked if o != option] if option in ticked else [*ticked, option]
         ticked = [o for o in offered if o in ticked]  # keep the order of the buttons
         saved = await self.repo.save(app, {}, step=app.step, selection=ticked, statuses=(app.status,))
@@ -260,13 +257,12 @@ class VolunteerForm:
         if previous is None:  # Back on the first question: nothing was given yet, so just leave
             await self.repo.delete(app, (Status.DRAFT,))
             return FormReply(None, NOTHING, outcome="left")
-        selection = steps.split(app.get(previous)) if steps.BY_NAME[previous].kind == "multi" else None
-        saved = await self.repo.save(app, {}, step=previous, selection=selection, statuses=(Status.DRAFT,))
+        saved = await self.repo.save(app, {}, step=previous, selection=steps.selection_for(app, previous),
+                                     statuses=(Status.DRAFT,))
         return FormReply(saved, QUESTION) if saved else FormReply(app, self._screen(app), outcome="stale")
 
     async def _edit(self, app: Application, name: str) -> FormReply:
-        selection = steps.split(app.get(name)) if steps.BY_NAME[name].kind == "multi" else None
-        saved = await self.repo.save(app, {}, step=name, selection=selection, statuses=(Status.DRAFT,))
+        saved = await self.repo.save(app, {}, step=name, selection=steps.selection_for(app, name), statuses=(Status.DRAFT,))
         return FormReply(saved, QUESTION) if saved else FormReply(app, SUMMARY, outcome="stale")
 
     async def _submit(self, app: Application, lang: str) -> FormReply:

@@ -94,6 +94,16 @@ def split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
+def ticked(app: Application) -> list[str]:
+    """The options ticked now on the multi-choice question being asked (its stored answer until a tick)."""
+    return app.selection if app.selection is not None else split(app.get(app.step))
+
+
+def selection_for(app: Application, name: str) -> list[str] | None:
+    """The ticks to start from when question `name` is asked (again): its stored answer; None unless multi-choice."""
+    return split(app.get(name)) if BY_NAME[name].kind == "multi" else None
+
+
 def changes_for(step: Step, value: str, app: Application, today: date) -> dict[str, str | None]:
     """The columns to write for an answer, with what it implies for the other answers."""
     changes: dict[str, str | None] = {step.name: value}
