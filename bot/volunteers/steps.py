@@ -45,6 +45,8 @@ STEPS = (
 )
 BY_NAME = {step.name: step for step in STEPS}
 EDITABLE = tuple(step.name for step in STEPS if step.editable)
+# Where each multi-choice question's option names are in content/ui: volunteer.<group>.<option>.
+OPTION_GROUPS = {"interests": "interest", "languages": "spoken", "availability": "availability"}
 
 
 def birth(app: Application) -> date | None:
