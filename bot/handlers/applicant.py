@@ -9,12 +9,13 @@ from bot.context import BotContext
 from bot.replies import edit, send
 from bot.replies.volunteer import show_form
 from bot.views import volunteer as views
+from bot.volunteers.status import Status
 
 
 async def my_application(update: Update, context: BotContext) -> None:
     """Show the person's application (a withdrawn one too), its status and what they can still do."""
     app = await context.services.review.mine(update.effective_user.id)
-    if app is None or app.status == "draft":
+    if app is None or app.status == Status.DRAFT:
         await send(update, context, context.t("volunteer.my.draft" if app else "volunteer.my.none"))
         return
     await send(update, context, *views.application(app, context.content.catalog, context.texts, context.lang, utc_today()))
