@@ -208,3 +208,17 @@ async def test_staff_cannot_forge_a_status_the_buttons_do_not_offer(running_bot,
     assert (await db.fetchone("SELECT status FROM applications WHERE id = 1"))["status"] == "contacted"
     assert [e["status"] for e in await db.fetchall("SELECT status FROM application_events ORDER BY id")] == [
         "submitted", "contacted"]
+
+
+async def test_the_applicants_own_forged_edit_buttons_cannot_reopen_a_question_the_summary_does_not_offer(
+        running_bot, emulator, read_db):
+    async with running_bot(default_language="en"):
+        user = await submit(emulator, 724)
+        db = await read_db()
+        before = dict(await db.fetchone("SELECT * FROM applications WHERE id = 1"))
+        rev = before["revision"]
+        for data in (f"myapp:edit:1:{rev}:consent_at", f"myapp:edit:1:{rev}:guardian_consent",
+                     f"myapp:edit:1:{rev}:nosuch", f"myapp:edit:1:{rev - 1}:phone", f"myapp:edit:1:{rev + 1}:phone"):
+            await user.forge_press(data, message=user.last, expect_reply=False)
+        assert dict(await db.fetchone("SELECT * FROM applications WHERE id = 1")) == before
+        assert before["step"] is None and before["status"] == "submitted"
