@@ -179,6 +179,7 @@ def test_status_lifecycle():
     assert not lifecycle.can_staff_set("withdrawn", "accepted")
     assert not lifecycle.can_staff_set("draft", "accepted")
     assert not lifecycle.can_staff_set("submitted", "withdrawn")
+    assert lifecycle.staff_may_set("nonsense") == () and not lifecycle.can_staff_set("submitted", "nonsense")
 
 
 def test_csv_has_a_bom_names_in_the_staff_language_and_keeps_formulas_inert():
