@@ -222,3 +222,19 @@ async def test_the_applicants_own_forged_edit_buttons_cannot_reopen_a_question_t
             await user.forge_press(data, message=user.last, expect_reply=False)
         assert dict(await db.fetchone("SELECT * FROM applications WHERE id = 1")) == before
         assert before["step"] is None and before["status"] == "submitted"
+
+
+async def test_an_applicants_own_buttons_forged_in_the_staff_group_leave_its_messages_alone(running_bot, emulator, read_db):
+    group = emulator.group(STAFF_CHAT, "RCSK volunteers")
+    emulator.user(STAFF_ID, "Staff", language_code="en")
+    async with running_bot(staff_chat_id=STAFF_CHAT, default_language="en"):
+        member = await submit(emulator, 725)  # a group member who applied too
+        group.add(member)
+        card = await group_card(group)
+        rev = (await (await read_db()).fetchone("SELECT revision FROM applications WHERE id = 1"))["revision"]
+        for data in ("vol:new", "myapp:show:1", "myapp:fields:1", "myapp:withdraw:1", f"vol:1:{rev}:back", "forget:no"):
+            await member.forge_press(data, message=card, chat=group, expect_reply=False)
+            assert member.callback_answers[-1].get("text", "").startswith("This button is out of date"), data
+        assert [(m.message_id, m.plain, m.edited) for m in group.messages] == [(card.message_id, card.plain, False)]
+    row = await (await read_db()).fetchone("SELECT status, step FROM applications WHERE id = 1")
+    assert (row["status"], row["step"]) == ("submitted", None)
