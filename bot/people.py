@@ -8,8 +8,13 @@ from storage.users import UserRepository
 
 def language_from_telegram(language_code: str | None, default: str) -> str:
     """Map Telegram's language_code ('ru', 'en-US', 'kk') to kk, ru or en."""
+    return _supported(language_code) or default
+
+
+def _supported(language_code: str | None) -> str | None:
+    """kk, ru or en for Telegram's language_code, None for any other language."""
     prefix = (language_code or "").split("-")[0].lower()
-    return prefix if prefix in LANGUAGES else default
+    return prefix if prefix in LANGUAGES else None
 
 
 class People:
@@ -21,8 +26,7 @@ class People:
 
     async def seen(self, user_id: int, language_code: str | None) -> str:
         """Record that the person wrote (so they have not blocked the bot) and their app's language; their language."""
-        prefix = (language_code or "").split("-")[0].lower()
-        await self.users.seen(user_id, prefix if prefix in LANGUAGES else None)
+        await self.users.seen(user_id, _supported(language_code))
         return await self.language(user_id, language_code)
 
     async def language(self, user_id: int, language_code: str | None = None, fallback: str | None = None) -> str:

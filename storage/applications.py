@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import aiosqlite
 
@@ -73,12 +73,11 @@ class Post:
 
 @dataclass
 class Erased:
-    """What an erasure removed: counts, and the applications staff had seen."""
+    """What an erasure removed."""
 
     applications: int = 0
     subscriptions: int = 0
     profile: bool = False
-    seen_by_staff: list[int] = field(default_factory=list)  # ids of applications that were ever submitted
 
 
 # Given the statuses of the applications staff had seen (by id) and their posts, the notices an erasure sends.
@@ -211,13 +210,6 @@ class ApplicationRepository:
         )
         return [Event(r["status"], r["actor"], r["actor_id"], r["at"]) for r in rows]
 
-    async def add_post(self, application_id: int, chat_id: int, message_id: int) -> None:
-        """Remember a staff message showing the application."""
-        await self.db.execute(
-            "INSERT OR IGNORE INTO application_posts (application_id, chat_id, message_id) VALUES (?, ?, ?)",
-            (application_id, chat_id, message_id),
-        )
-
     async def posts(self, application_id: int) -> list[Post]:
         """Staff messages showing the application."""
         rows = await self.db.fetchall(
@@ -253,7 +245,6 @@ class ApplicationRepository:
             apps = await (await conn.execute(
                 "SELECT id, status, submitted_at FROM applications WHERE user_id = ?", (user_id,)
             )).fetchall()
-            erased.seen_by_staff = [r["id"] for r in apps if r["submitted_at"]]
             statuses = {r["id"]: r["status"] for r in apps if r["submitted_at"]}
             posts = await (await conn.execute(
                 "SELECT p.application_id, p.chat_id, p.message_id FROM application_posts p"

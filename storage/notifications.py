@@ -10,6 +10,7 @@ import aiosqlite
 from storage.db import Database, utc_now
 
 STAFF_CARD, TEXT, REPLACE_POST = "staff_card", "text", "replace_post"
+_MARK_SENT = "UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at = ? WHERE id = ?"
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,7 @@ class NotificationRepository:
 
     async def sent(self, notice_id: int) -> None:
         """Mark a notice delivered."""
-        await self.db.execute(
-            "UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at = ? WHERE id = ?",
-            (utc_now(), notice_id),
-        )
+        await self.db.execute(_MARK_SENT, (utc_now(), notice_id))
 
     async def card_sent(self, notice: Notice, message_id: int, erased_note: Notice) -> None:
         """Mark a staff card delivered and remember the post, in one step (an erasure must find it).
@@ -76,10 +74,7 @@ class NotificationRepository:
         by `erased_note` instead.
         """
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at = ? WHERE id = ?",
-                (utc_now(), notice.id),
-            )
+            await conn.execute(_MARK_SENT, (utc_now(), notice.id))
             exists = await (await conn.execute(
                 "SELECT 1 FROM applications WHERE id = ?", (notice.application_id,)
             )).fetchone()

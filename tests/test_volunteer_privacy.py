@@ -170,3 +170,71 @@ async def test_erasing_folds_the_wal_so_no_old_copy_of_a_page_survives(tmp_path)
             assert secret.encode() not in contents
     finally:
         await db.close()
+
+
+async def test_someone_elses_forged_buttons_cannot_see_change_or_withdraw_an_application(running_bot, emulator, read_db):
+    group = emulator.group(STAFF_CHAT, "RCSK volunteers")
+    emulator.user(STAFF_ID, "Staff", language_code="en")
+    async with running_bot(staff_chat_id=STAFF_CHAT, default_language="en"):
+        await submit(emulator, 721)
+        await group_card(group)
+        db = await read_db()
+        before = dict(await db.fetchone("SELECT * FROM applications WHERE id = 1"))
+        intruder = emulator.user(722, language_code="en")
+        await intruder.send("/start")
+        rev = before["revision"]
+        for data in ("myapp:show:1", "myapp:fields:1", "myapp:withdraw:1", "myapp:withdraw_yes:1",
+                     f"myapp:edit:1:{rev}:phone", f"vol:1:{rev}:submit", f"vol:1:{rev}:back", f"vol:1:{rev}:cancel"):
+            await intruder.forge_press(data, message=intruder.last, expect_reply=False)
+            assert intruder.callback_answers[-1].get("text", "").startswith("This button is out of date"), data
+        assert dict(await db.fetchone("SELECT * FROM applications WHERE id = 1")) == before
+        assert not any(NAME in m.plain or PHONE in m.plain or "No. 1" in m.plain for m in intruder.messages)
+        assert not any("withdrawn" in m.plain for m in group.messages)
+
+
+async def test_staff_cannot_forge_a_status_the_buttons_do_not_offer(running_bot, emulator, read_db):
+    group = emulator.group(STAFF_CHAT, "RCSK volunteers")
+    staff = emulator.user(STAFF_ID, "Staff", language_code="en")
+    async with running_bot(staff_chat_id=STAFF_CHAT, default_language="en"):
+        user = await submit(emulator, 723)
+        card = await group_card(group)
+        await staff.press("📞", message=card, chat=group)
+        await user.wait_for(lambda m: "in contact with you" in m.plain)
+        for status in ("submitted", "withdrawn", "draft", "nonsense"):
+            await staff.forge_press(f"vapp:{status}:1", message=group.last, chat=group, expect_reply=False)
+            answer = staff.callback_answers[-1].get("text", "")
+            assert answer.startswith("Not possible now") or answer.startswith("This button is out of date"), status
+    db = await read_db()
+    assert (await db.fetchone("SELECT status FROM applications WHERE id = 1"))["status"] == "contacted"
+    assert [e["status"] for e in await db.fetchall("SELECT status FROM application_events ORDER BY id")] == [
+        "submitted", "contacted"]
+
+
+async def test_the_applicants_own_forged_edit_buttons_cannot_reopen_a_question_the_summary_does_not_offer(
+        running_bot, emulator, read_db):
+    async with running_bot(default_language="en"):
+        user = await submit(emulator, 724)
+        db = await read_db()
+        before = dict(await db.fetchone("SELECT * FROM applications WHERE id = 1"))
+        rev = before["revision"]
+        for data in (f"myapp:edit:1:{rev}:consent_at", f"myapp:edit:1:{rev}:guardian_consent",
+                     f"myapp:edit:1:{rev}:nosuch", f"myapp:edit:1:{rev - 1}:phone", f"myapp:edit:1:{rev + 1}:phone"):
+            await user.forge_press(data, message=user.last, expect_reply=False)
+        assert dict(await db.fetchone("SELECT * FROM applications WHERE id = 1")) == before
+        assert before["step"] is None and before["status"] == "submitted"
+
+
+async def test_an_applicants_own_buttons_forged_in_the_staff_group_leave_its_messages_alone(running_bot, emulator, read_db):
+    group = emulator.group(STAFF_CHAT, "RCSK volunteers")
+    emulator.user(STAFF_ID, "Staff", language_code="en")
+    async with running_bot(staff_chat_id=STAFF_CHAT, default_language="en"):
+        member = await submit(emulator, 725)  # a group member who applied too
+        group.add(member)
+        card = await group_card(group)
+        rev = (await (await read_db()).fetchone("SELECT revision FROM applications WHERE id = 1"))["revision"]
+        for data in ("vol:new", "myapp:show:1", "myapp:fields:1", "myapp:withdraw:1", f"vol:1:{rev}:back", "forget:no"):
+            await member.forge_press(data, message=card, chat=group, expect_reply=False)
+            assert member.callback_answers[-1].get("text", "").startswith("This button is out of date"), data
+        assert [(m.message_id, m.plain, m.edited) for m in group.messages] == [(card.message_id, card.plain, False)]
+    row = await (await read_db()).fetchone("SELECT status, step FROM applications WHERE id = 1")
+    assert (row["status"], row["step"]) == ("submitted", None)

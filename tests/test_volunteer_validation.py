@@ -15,6 +15,7 @@ from bot.volunteers.validation import Invalid
 from storage.applications import ANSWER_FIELDS, Application
 from bot.config import PROJECT_DIR
 from bot.i18n import Texts
+from bot.views.staff import status_words
 
 TODAY = date(2026, 11, 23)
 
@@ -178,6 +179,7 @@ def test_status_lifecycle():
     assert not lifecycle.can_staff_set("withdrawn", "accepted")
     assert not lifecycle.can_staff_set("draft", "accepted")
     assert not lifecycle.can_staff_set("submitted", "withdrawn")
+    assert lifecycle.staff_may_set("nonsense") == () and not lifecycle.can_staff_set("submitted", "nonsense")
 
 
 def test_csv_has_a_bom_names_in_the_staff_language_and_keeps_formulas_inert():
@@ -205,9 +207,7 @@ def test_csv_has_a_bom_names_in_the_staff_language_and_keeps_formulas_inert():
 ])
 def test_export_words_are_read_in_any_language(words, status, since, until, fmt):
     texts = Texts.load(PROJECT_DIR / "content" / "ui", "kk")
-    aliases = {w.strip().casefold(): s for lang in texts.catalogs for s in lifecycle.Status
-               for w in texts.get(lang, f"volunteer.status_words.{s.value}").split(",") if w.strip()}
-    request = export.parse_request(words, aliases)
+    request = export.parse_request(words, status_words(texts))
     assert (request.status, request.since, request.until, request.file_format) == (status, since, until, fmt)
 
 

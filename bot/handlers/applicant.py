@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.access import private_only
 from bot.clock import utc_today
 from bot.context import BotContext
 from bot.replies import edit, send
 from bot.replies.volunteer import show_form
 from bot.views import volunteer as views
+from bot.volunteers.status import Status
 
 
 async def my_application(update: Update, context: BotContext) -> None:
     """Show the person's application (a withdrawn one too), its status and what they can still do."""
     app = await context.services.review.mine(update.effective_user.id)
-    if app is None or app.status == "draft":
+    if app is None or app.status == Status.DRAFT:
         await send(update, context, context.t("volunteer.my.draft" if app else "volunteer.my.none"))
         return
     await send(update, context, *views.application(app, context.content.catalog, context.texts, context.lang, utc_today()))
 
 
+@private_only
 async def on_button(update: Update, context: BotContext) -> None:
     """Show again, list the answers to change, start changing one, or withdraw (after a confirmation)."""
     query, parsed, review = update.callback_query, context.callback, context.services.review
@@ -54,6 +57,7 @@ async def forget_me(update: Update, context: BotContext) -> None:
     await send(update, context, *views.confirm_forget(context.texts, context.lang))
 
 
+@private_only
 async def forget_button(update: Update, context: BotContext) -> None:
     """Erase the person's applications, subscriptions and profile, or keep them."""
     query = update.callback_query

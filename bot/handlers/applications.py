@@ -47,7 +47,7 @@ async def decide(update: Update, context: BotContext) -> None:
 async def list_applications(update: Update, context: BotContext) -> None:
     """List applications with one status (/applications [status], in any language), with counts per status."""
     word = " ".join(context.args or []) or Status.SUBMITTED.value
-    status = parse_status(word, _status_names(context))
+    status = parse_status(word, views.status_words(context.texts))
     if status is None:
         await send(update, context, context.t("volunteer.staff.bad_status", statuses=views.status_names(context.texts, context.lang)))
         return
@@ -73,7 +73,7 @@ async def _listing(context: BotContext, status: str):
 async def export_file(update: Update, context: BotContext) -> None:
     """Send applications as a file: /export [status] [from YYYY-MM-DD] [to YYYY-MM-DD] [csv|xlsx]."""
     try:
-        request = export.parse_request(context.args or [], _status_names(context))
+        request = export.parse_request(context.args or [], views.status_words(context.texts))
     except ValueError as problem:
         await send(update, context, context.t("volunteer.staff.export_usage", problem=str(problem),
                                               statuses=views.status_names(context.texts, context.lang)))
@@ -86,13 +86,3 @@ async def export_file(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_document(
         InputFile(data, filename=name), caption=context.t("volunteer.staff.export_caption", count=len(apps))
     )
-
-
-def _status_names(context: BotContext) -> dict[str, str]:
-    """Every status's words in every language, so staff can type /applications новые or /applications accepted."""
-    texts = context.texts
-    return {
-        word.strip().casefold(): s.value
-        for lang in texts.catalogs for s in Status
-        for word in texts.get(lang, f"volunteer.status_words.{s.value}").split(",") if word.strip()
-    }

@@ -14,7 +14,7 @@ from bot.telegram_html import escape
 from bot.views.common import button, in_rows
 from bot.views.volunteer import details
 from bot.volunteers.catalog import Catalog
-from bot.volunteers.status import REVIEWABLE, STAFF_DECISIONS
+from bot.volunteers.status import REVIEWABLE, STAFF_DECISIONS, Status
 from storage.applications import Application, Event
 from storage.question_log import EntryVotes, QuestionCount
 
@@ -67,6 +67,15 @@ def listing(apps: list[Application], status: str, counts: dict[str, int], catalo
 def status_names(texts: Texts, lang: str) -> str:
     """The statuses staff can filter by, in the staff member's language."""
     return ", ".join(f"{texts.get(lang, f'volunteer.status.{s}')} ({s.value})" for s in REVIEWABLE)
+
+
+def status_words(texts: Texts) -> dict[str, str]:
+    """Every status's words in every language (word -> code), so staff can type /applications новые or accepted."""
+    return {
+        word.strip().casefold(): s.value
+        for lang in texts.catalogs for s in Status
+        for word in texts.get(lang, f"volunteer.status_words.{s.value}").split(",") if word.strip()
+    }
 
 
 def problems_report(texts: Texts, lang: str, problems: list[str]) -> str:

@@ -22,7 +22,6 @@ M = callbacks.MY_APPLICATION
 # The fields shown, in order (consent and a minor's guardian consent included).
 SHOWN = ("full_name", "birth_date", "guardian_consent", "phone", "region", "interests", "languages",
          "availability", "experience", "consent_at")
-_OPTION_GROUPS = {"interests": "interest", "languages": "spoken", "availability": "availability"}
 
 
 def value(app: Application, name: str, catalog: Catalog, texts: Texts, lang: str, today: date) -> str:
@@ -36,8 +35,8 @@ def value(app: Application, name: str, catalog: Catalog, texts: Texts, lang: str
         return t("born", date=born.strftime("%d.%m.%Y"), age=age(born, today))
     if name == "region":
         return escape(catalog.region_name(raw, lang))
-    if name in _OPTION_GROUPS:
-        return ", ".join(t(f"{_OPTION_GROUPS[name]}.{o}") for o in steps.split(raw))
+    if name in steps.OPTION_GROUPS:
+        return ", ".join(t(f"{steps.OPTION_GROUPS[name]}.{o}") for o in steps.split(raw))
     if name in ("consent_at", "guardian_consent"):
         version = f" (v{escape(app.get('consent_version') or '?')})" if name == "consent_at" else ""
         return t("given_on", date=local_text(raw)[:10]) + version
@@ -102,8 +101,8 @@ def question_buttons(app: Application, catalog: Catalog, texts: Texts, lang: str
     elif spec.kind == "region":
         rows = in_rows([b(r.name(lang), "pick", r.code) for r in catalog.regions], 2)
     elif spec.kind == "multi":
-        ticked = app.selection if app.selection is not None else steps.split(app.get(app.step))
-        group = _OPTION_GROUPS[app.step]
+        ticked = steps.ticked(app)
+        group = steps.OPTION_GROUPS[app.step]
         for option in steps.options(spec, app, today):
             mark = "☑️ " if option in ticked else "▫️ "
             rows.append([b(mark + t(f"{group}.{option}"), "tick", option)])

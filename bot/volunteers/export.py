@@ -27,7 +27,6 @@ COLUMNS = (
     "consent_version", "consent_at", "telegram_user_id",
 )
 _TIMES = ("submitted_at", "updated_at", "guardian_consent", "consent_at")
-_OPTION_GROUPS = {"interests": "interest", "languages": "spoken", "availability": "availability"}
 # A spreadsheet runs a cell starting with these as a formula; a leading ' keeps it text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FREE_TEXT = ("full_name", "experience")
@@ -88,7 +87,7 @@ def cells(app: Application, catalog: Catalog, texts: Texts, lang: str) -> dict[s
     for name in ("full_name", "guardian_consent", "phone", "experience", "consent_version", "consent_at"):
         values[name] = app.get(name) or ""
     values["birth_date"] = date.fromisoformat(app.get("birth_date")) if app.get("birth_date") else ""
-    for name, group in _OPTION_GROUPS.items():
+    for name, group in steps.OPTION_GROUPS.items():
         values[name] = "; ".join(texts.get(lang, f"volunteer.{group}.{o}") for o in steps.split(app.get(name)))
     for name in _TIMES:
         raw = values.get(name)

@@ -17,7 +17,7 @@ from bot.faults import crash_point
 from bot.volunteers import steps, validation
 from bot.volunteers.catalog import Catalog
 from bot.volunteers.notices import StaffTargets, applicant_text, staff_cards
-from bot.volunteers.status import IN_FORM, Status
+from bot.volunteers.status import BLOCKS_NEW_FORM, IN_FORM, Status
 from bot.volunteers.validation import Invalid
 from storage.applications import Application, ApplicationRepository
 
@@ -36,13 +36,11 @@ _ACTIONS_BY_KIND = {
     "date": set(),
     "phone": set(),
 }
-_SUMMARY_ACTIONS = {"edit", "submit"}
 # Telegram cuts a longer paste into messages of 4096 characters sent within a second: a message this
 # long is the first part of one, and what comes in the next seconds is its rest, never an answer.
 TELEGRAM_MAX_TEXT = 4096
 SPLIT_PASTE_SECONDS = 3.0
 _NAVIGATION = {"back", "cancel", "cancel_yes", "cancel_no"}
-ACTIONS = frozenset().union(*_ACTIONS_BY_KIND.values(), _SUMMARY_ACTIONS, _NAVIGATION)
 
 
 @dataclass(frozen=True)
@@ -89,7 +87,7 @@ class VolunteerForm:
         if current is not None:
             return FormReply(current, self._screen(current), notes=("resume",))
         latest = await self.repo.latest(user_id, excluding=(Status.DRAFT,))
-        if latest is not None and latest.status in (Status.SUBMITTED, Status.CONTACTED, Status.ACCEPTED):
+        if latest is not None and latest.status in BLOCKS_NEW_FORM:
             return FormReply(latest, APPLICATION, notes=("existing",))
         created = await self.repo.create(user_id, lang, Status.DRAFT, steps.STEPS[0].name)
         if created is None:  # a second tap raced the first: show what the first made
@@ -154,7 +152,7 @@ class VolunteerForm:
         app = await self.in_form(user_id)
         if app is None or app.id != press.app_id or app.revision != press.revision or not self._allowed(app, press):
             return FormReply(app, self._screen(app) if app else NOTHING, outcome="stale")
-        if press.action in ("back", "cancel", "cancel_yes", "cancel_no"):
+        if press.action in _NAVIGATION:
             return await self._navigate(app, press.action)
         if press.action == "consent":
             if press.value != "yes":
@@ -169,7 +167,7 @@ class VolunteerForm:
         if press.action == "tick":
             return await self._tick(app, press.value)
         if press.action == "done":
-            ticked = self._ticked(app)
+            ticked = steps.ticked(app)
             if not ticked:
                 return FormReply(app, QUESTION, problem="choose_one")
             return await self._record(app, ",".join(ticked))
@@ -213,9 +211,6 @@ class VolunteerForm:
             return press.value in steps.options(steps.BY_NAME[app.step], app, self.today())
         return True
 
-    def _ticked(self, app: Application) -> list[str]:
-        return app.selection if app.selection is not None else steps.split(app.get(app.step))
-
     # --- changes ---------------------------------------------------------------------------------
 
     async def _record(self, app: Application, value: str, *, extra: dict | None = None) -> FormReply:
@@ -239,7 +234,7 @@ class VolunteerForm:
 
     async def _tick(self, app: Application, option: str) -> FormReply:
         offered = steps.options(steps.BY_NAME[app.step], app, self.today())
-        ticked = self._ticked(app)
+        ticked = steps.ticked(app)
         ticked = [o for o in ticked if o != option] if option in ticked else [*ticked, option]
         ticked = [o for o in offered if o in ticked]  # keep the order of the buttons
         saved = await self.repo.save(app, {}, step=app.step, selection=ticked, statuses=(app.status,))
@@ -262,13 +257,12 @@ class VolunteerForm:
         if previous is None:  # Back on the first question: nothing was given yet, so just leave
             await self.repo.delete(app, (Status.DRAFT,))
             return FormReply(None, NOTHING, outcome="left")
-        selection = steps.split(app.get(previous)) if steps.BY_NAME[previous].kind == "multi" else None
-        saved = await self.repo.save(app, {}, step=previous, selection=selection, statuses=(Status.DRAFT,))
+        saved = await self.repo.save(app, {}, step=previous, selection=steps.selection_for(app, previous),
+                                     statuses=(Status.DRAFT,))
         return FormReply(saved, QUESTION) if saved else FormReply(app, self._screen(app), outcome="stale")
 
     async def _edit(self, app: Application, name: str) -> FormReply:
-        selection = steps.split(app.get(name)) if steps.BY_NAME[name].kind == "multi" else None
-        saved = await self.repo.save(app, {}, step=name, selection=selection, statuses=(Status.DRAFT,))
+        saved = await self.repo.save(app, {}, step=name, selection=steps.selection_for(app, name), statuses=(Status.DRAFT,))
         return FormReply(saved, QUESTION) if saved else FormReply(app, SUMMARY, outcome="stale")
 
     async def _submit(self, app: Application, lang: str) -> FormReply:

@@ -45,8 +45,8 @@ class ApplicationReview:
         app = await self.owned(user_id, app_id)
         if app is None or app.status not in EDITABLE_BY_APPLICANT or app.revision != revision or name not in steps.EDITABLE:
             return FormReply(app, APPLICATION, outcome="not_editable" if app else "stale")
-        selection = steps.split(app.get(name)) if steps.BY_NAME[name].kind == "multi" else None
-        saved = await self.repo.save(app, {}, step=name, selection=selection, statuses=EDITABLE_BY_APPLICANT)
+        saved = await self.repo.save(app, {}, step=name, selection=steps.selection_for(app, name),
+                                     statuses=EDITABLE_BY_APPLICANT)
         return FormReply(saved, QUESTION) if saved else FormReply(app, APPLICATION, outcome="stale")
 
     async def withdraw(self, user_id: int, app_id: int) -> Decision:

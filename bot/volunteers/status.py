@@ -37,10 +37,7 @@ REVIEWABLE = tuple(s for s in Status if s is not Status.DRAFT)
 
 def staff_may_set(new: str) -> tuple[Status, ...]:
     """The statuses from which staff may set `new` (empty if staff cannot set it at all)."""
-    try:
-        return _STAFF_FROM.get(Status(new), ())
-    except ValueError:
-        return ()
+    return _STAFF_FROM.get(new, ())  # a StrEnum key is found by its plain string too
 
 
 def can_staff_set(current: str, new: str) -> bool:

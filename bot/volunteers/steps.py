@@ -45,6 +45,8 @@ STEPS = (
 )
 BY_NAME = {step.name: step for step in STEPS}
 EDITABLE = tuple(step.name for step in STEPS if step.editable)
+# Where each multi-choice question's option names are in content/ui: volunteer.<group>.<option>.
+OPTION_GROUPS = {"interests": "interest", "languages": "spoken", "availability": "availability"}
 
 
 def birth(app: Application) -> date | None:
@@ -92,6 +94,16 @@ def options(step: Step, app: Application, today: date) -> tuple[str, ...]:
 def split(value: str | None) -> list[str]:
     """A stored multi-choice answer as a list of option ids."""
     return [v for v in (value or "").split(",") if v]
+
+
+def ticked(app: Application) -> list[str]:
+    """The options ticked now on the multi-choice question being asked (its stored answer until a tick)."""
+    return app.selection if app.selection is not None else split(app.get(app.step))
+
+
+def selection_for(app: Application, name: str) -> list[str] | None:
+    """The ticks to start from when question `name` is asked (again): its stored answer; None unless multi-choice."""
+    return split(app.get(name)) if BY_NAME[name].kind == "multi" else None
 
 
 def changes_for(step: Step, value: str, app: Application, today: date) -> dict[str, str | None]:
