@@ -202,20 +202,22 @@ class BroadcastRepository:
             )
         return int(total)
 
-    async def retry_failed(self, broadcast_id: int, from_status: str, to: str) -> int:
-        """Put failed deliveries back in the queue and the announcement back to `to`; return how many."""
+    async def retry_failed(self, broadcast_id: int, allowed_from: tuple[str, ...], to: str) -> int:
+        """Put failed deliveries back in the queue and set status `to`, if it is one of `allowed_from`; how many."""
+        marks = ",".join("?" * len(allowed_from))
         async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE broadcasts SET status = ?, finished_at = NULL WHERE id = ? AND status IN ({marks})"
+                " AND EXISTS (SELECT 1 FROM deliveries WHERE broadcast_id = ? AND status = 'failed')",
+                (to, broadcast_id, *allowed_from, broadcast_id),
+            )
+            if cursor.rowcount == 0:
+                return 0  # not in a status that allows it (a stale or forged button), or nothing failed
             cursor = await conn.execute(
                 "UPDATE deliveries SET status = 'pending', attempts = 0 WHERE broadcast_id = ? AND status = 'failed'",
                 (broadcast_id,),
             )
-            count = cursor.rowcount
-            if count:
-                await conn.execute(
-                    "UPDATE broadcasts SET status = ?, finished_at = NULL WHERE id = ? AND status = ?",
-                    (to, broadcast_id, from_status),
-                )
-        return count
+            return cursor.rowcount
 
     # --- deliveries ----------------------------------------------------------------------------
 

@@ -217,7 +217,7 @@ class AnnouncementService:
             return False, broadcast
         sources, target = CONTROLS[action]
         if action == "retry":
-            changed = await self.broadcasts.retry_failed(broadcast_id, BroadcastStatus.DONE, target) > 0
+            changed = await self.broadcasts.retry_failed(broadcast_id, sources, target) > 0
         else:
             changed = await self.broadcasts.transition(broadcast_id, target, sources, finished=target in FINAL)
         self.wake_worker()
