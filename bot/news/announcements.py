@@ -70,6 +70,16 @@ def as_preview(draft: Draft) -> Broadcast:
     )
 
 
+def has_text(draft: Draft) -> bool:
+    """Whether the draft has its text for everyone (nothing else can be done with it before)."""
+    return "any" in draft.texts
+
+
+def is_previewed(draft: Draft) -> bool:
+    """Whether the last preview showed the draft as it is now (sending or scheduling needs it)."""
+    return has_text(draft) and draft.step in (STEP_PREVIEW, STEP_SCHEDULE)
+
+
 def is_quiet(draft: Draft) -> bool:
     """Sent without a sound: news, events and trainings by default; alerts ring (staff may override)."""
     return draft.quiet if draft.quiet is not None else draft.topic != "alerts"
@@ -117,7 +127,7 @@ class AnnouncementService:
 
     async def ask_version(self, draft: Draft, lang: str) -> Draft | None:
         """Wait for the version in one language (None for an unknown language)."""
-        if lang not in LANGUAGES or "any" not in draft.texts:
+        if lang not in LANGUAGES or not has_text(draft):
             return None
         updated = replace(draft, step=f"{STEP_TEXT}:{lang}")
         await self.broadcasts.save_draft(updated)
@@ -125,7 +135,7 @@ class AnnouncementService:
 
     async def change(self, draft: Draft, field: str, value: str) -> DraftState | None:
         """Change who gets the draft and how: topic, lang, region (a toggle for alerts), quiet, paid; None if invalid."""
-        if "any" not in draft.texts:
+        if not has_text(draft):
             return None
         regions = self.regions()
         if field == "topic" and value in TOPICS:
@@ -169,6 +179,8 @@ class AnnouncementService:
 
     async def send(self, draft: Draft, author_lang: str, *, when: str | None = None) -> tuple[int | None, str | None]:
         """Queue the draft now, or schedule it for `when` (typed, Almaty time): (its number, or None with a problem key)."""
+        if not has_text(draft):
+            return None, "news.announce.no_text"
         scheduled_at = None
         if when is not None:
             try:
