@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
+from bot.config import LANGUAGES
 from bot.news.lifecycle import CONTROLS, BroadcastStatus, FINAL
 from bot.news.topics import TOPICS
 from bot.news.when import WhenError, parse_when
@@ -24,7 +25,6 @@ STEP_AUDIENCE = "audience"
 STEP_PREVIEW = "preview"
 STEP_SCHEDULE = "schedule"
 STEP_VALID_UNTIL = "valid_until"
-LANGUAGES = ("kk", "ru", "en")
 # An alert is stale after a few hours unless staff say otherwise.
 DEFAULT_ALERT_HOURS = 6
 # Room kept under Telegram's limits for what an alert adds at its end (112 and a pointer to Get help).

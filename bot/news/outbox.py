@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+from bot.config import LANGUAGES
 from bot.delivery.budget import SendBudget
 from bot.delivery.outgoing import Courier, Outgoing, Result
 from bot.news.lifecycle import WAITING, BroadcastStatus
@@ -41,7 +42,6 @@ POLL_SECONDS = 1.0
 # How often the status, the valid-until time and waiting alerts are looked at while sending.
 CHECK_SECONDS = 0.25
 PROGRESS_SECONDS = 3.0
-LANGUAGES = ("kk", "ru", "en")
 FINISHED, STOPPED, PREEMPTED, EXPIRED = "finished", "stopped", "preempted", "expired"
 
 # The message a reader of a language gets (rendered once per broadcast and language).
