@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from bot.config import LANGUAGES
 from bot.delivery.budget import SendBudget
 from bot.delivery.outgoing import Courier, Outgoing, Result
-from bot.news.lifecycle import WAITING, BroadcastStatus
+from bot.news.lifecycle import FINISH, START, WAITING, BroadcastStatus
 from bot.news.progress import ProgressReporter, RateMeter, figures
 from storage.broadcasts import Broadcast, BroadcastRepository, Delivery, DeliveryResult
 from storage.db import utc_now
@@ -102,8 +102,9 @@ class BroadcastWorker:
                 pass
 
     async def _start_due(self) -> None:
-        for broadcast_id in await self.repo.due(utc_now(), WAITING):
-            total = await self.repo.start(broadcast_id, self.default_language, WAITING, BroadcastStatus.SENDING)
+        sources, target = START
+        for broadcast_id in await self.repo.due(utc_now(), sources):
+            total = await self.repo.start(broadcast_id, self.default_language, sources, target)
             log.info("broadcast %s started: %s recipients", broadcast_id, total)
 
     async def _deliver(self, broadcast_id: int) -> None:
@@ -124,7 +125,8 @@ class BroadcastWorker:
             expired = await self.repo.expire(broadcast.id)
             log.info("broadcast %s expired: %s recipients not reached in time", broadcast.id, expired)
         if ending in (FINISHED, EXPIRED):
-            await self.repo.transition(broadcast.id, BroadcastStatus.DONE, (BroadcastStatus.SENDING,), finished=True)
+            sources, target = FINISH
+            await self.repo.transition(broadcast.id, target, sources, finished=True)
             log.info("broadcast %s done", broadcast.id)
         await self._show(broadcast.id, meter)
 

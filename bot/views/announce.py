@@ -9,7 +9,7 @@ from bot.clock import local_text
 from bot.config import LANGUAGES
 from bot.i18n import Texts
 from bot.news.announcements import is_quiet
-from bot.news.lifecycle import controls_for
+from bot.news.lifecycle import FINAL, controls_for
 from bot.news.progress import Figures
 from bot.news.topics import TOPICS
 from bot.regions import Regions
@@ -131,13 +131,13 @@ def progress(texts: Texts, lang: str, broadcast: Broadcast, f: Figures, elapsed:
     figures = t("figures", sent=f.sent, failed=f.failed, blocked=f.blocked, total=f.total)
     if f.expired:
         figures += "\n" + t("expired", count=f.expired)
-    if f.status in ("done", "cancelled"):
+    if f.status in FINAL:
         lines = [t("report_cancelled" if f.status == "cancelled" else "report_done", id=broadcast.id), bar(f.done, f.total), figures]
         if f.pending:
             lines.append(t("not_sent", count=f.pending))
         if elapsed is not None:
             lines.append(t("elapsed", time=duration(elapsed)))
-        retry = f.status == "done" and f.failed
+        retry = f.failed and "retry" in controls_for(f.status)
         markup = InlineKeyboardMarkup([[button(t("retry_failed", count=f.failed), callbacks.BROADCAST, broadcast.id, "retry")]]) if retry else None
         return "\n".join(lines), markup
     if f.waiting_for is not None:
@@ -174,6 +174,6 @@ def broadcasts(texts: Texts, lang: str, items: list[tuple[Broadcast, dict[str, i
             "list_line", id=item.id, topic=escape(topic_label(texts, lang, item.topic)), status=t(f"status_{item.status}"),
             when=when, total=item.total, **counts,
         ))
-        if item.status == "scheduled":
+        if "unschedule" in controls_for(item.status):
             cancellable.append(button(t("cancel_numbered", id=item.id), callbacks.BROADCAST, item.id, "unschedule"))
     return "\n\n".join(lines), InlineKeyboardMarkup(in_rows(cancellable, 2)) if cancellable else None
