@@ -24,6 +24,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
+from bot.news.progress import done_count  # noqa: E402, F401 - the scenarios import it from here
 from bot.news.when import LOCAL_ZONE  # noqa: E402
 from storage.broadcasts import BroadcastRepository  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -157,11 +158,6 @@ async def db_state(db_path: Path, broadcast_id: int) -> tuple[str, dict]:
         return broadcast.status, await repo.counts(broadcast_id)
     finally:
         await db.close()
-
-
-def done_count(counts: dict) -> int:
-    """Recipients with a final result."""
-    return counts["sent"] + counts["failed"] + counts["blocked"] + counts.get("expired", 0)
 
 
 async def recorded(db_path: Path, broadcast_id: int) -> set[int]:

@@ -20,7 +20,7 @@ from bot.config import LANGUAGES
 from bot.delivery.budget import SendBudget
 from bot.delivery.outgoing import Courier, Outgoing, Result
 from bot.news.lifecycle import FINISH, START, WAITING, BroadcastStatus
-from bot.news.progress import ProgressReporter, RateMeter, figures
+from bot.news.progress import ProgressReporter, RateMeter, done_count, figures
 from storage.broadcasts import Broadcast, BroadcastRepository, Delivery, DeliveryResult
 from storage.db import utc_now
 
@@ -201,9 +201,9 @@ class BroadcastWorker:
         if broadcast is None:
             return
         counts = await self.repo.counts(broadcast_id)
-        done = counts["sent"] + counts["failed"] + counts["blocked"] + counts["expired"]
+        rate = meter.add(done_count(counts))
         try:
-            await self.progress.show(broadcast, figures(broadcast, counts, meter.add(done), self._waiting_for.get(broadcast_id)))
+            await self.progress.show(broadcast, figures(broadcast, counts, rate, self._waiting_for.get(broadcast_id)))
         except Exception:  # noqa: BLE001 - a progress message must never stop a broadcast
             log.warning("could not show the progress of broadcast %s", broadcast_id, exc_info=True)
 
