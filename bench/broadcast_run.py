@@ -17,6 +17,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -183,6 +184,21 @@ def kill_and_restart(run: Run, broadcast_id: int, done: int, figures: dict, matc
     figures.update(killed_after=done, in_flight_at_kill=in_flight)
     print(f"[{run.name}] kill -9 after {done} deliveries; {in_flight} sent but not yet written", flush=True)
     run.start_bot()
+
+
+def follow(run: Run, broadcast_id: int, figures: dict, started: float, every: float) -> Iterator[tuple[str, dict]]:
+    """Yield the broadcast's (status, counts) every `every` seconds until it is done or the timeout since `started` passes."""
+    while True:
+        time.sleep(every)
+        status, counts = asyncio.run(db_state(run.db_path, broadcast_id))
+        yield status, counts
+        if status == "done":
+            return
+        if time.monotonic() - started > run.args.timeout:
+            figures["timeout"] = True
+            return
+        if run.args.verbose:
+            print(f"[{run.name}] {status} {counts}", flush=True)
 
 
 def wait_for_status(run: Run, broadcast_id: int, until: str, timeout: float, *, verbose: bool = False) -> tuple[str, dict]:
