@@ -41,11 +41,6 @@ class Broadcast:
     progress_message_id: int | None
     texts: dict[str, str]
 
-    @property
-    def audience(self) -> Audience:
-        """Who this announcement is for."""
-        return Audience(self.topic, self.lang, self.regions, strict=self.topic == "alerts")
-
     def text_for(self, lang: str) -> str:
         """The version for a reader of this language, else the one for everyone."""
         return self.texts.get(lang) or self.texts.get("any") or next(iter(self.texts.values()), "")
@@ -187,7 +182,7 @@ class BroadcastRepository:
             )).fetchone()
             if row is None:
                 return None
-            audience = Audience(row["topic"], row["lang"], _regions(row["regions"]), strict=row["topic"] == "alerts")
+            audience = Audience.of(row["topic"], row["lang"], _regions(row["regions"]))
             select, params = audience_select(audience, default_language)
             await conn.execute(
                 "INSERT OR IGNORE INTO deliveries (broadcast_id, user_id, lang) SELECT ?, q.* FROM (" + select + ") q",

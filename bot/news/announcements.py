@@ -57,7 +57,7 @@ def text_problem(text: str, *, caption: bool) -> tuple[str, dict] | None:
 
 def audience_of(draft: Draft) -> Audience:
     """Who a draft would reach."""
-    return Audience(draft.topic, draft.lang, draft.regions, strict=draft.topic == "alerts")
+    return Audience.of(draft.topic, draft.lang, draft.regions)
 
 
 def as_preview(draft: Draft) -> Broadcast:
