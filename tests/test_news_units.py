@@ -10,6 +10,7 @@ import pytest
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.config import PROJECT_DIR
 from bot.delivery.budget import MARGIN, TELEGRAM_LIMIT, SendBudget
 from bot.delivery.direct import DirectSender, api_error
 from bot.delivery.outgoing import Outgoing
@@ -17,6 +18,7 @@ from bot.delivery.throttle import is_counted
 from bot.news.announcements import AnnouncementService
 from bot.news.progress import Figures
 from bot.news.when import WhenError, parse_when
+from bot.regions import load_regions
 from bot.views.announce import bar, duration
 from storage.broadcasts import BroadcastRepository, DeliveryResult, NewBroadcast
 from storage.db import Database
@@ -179,5 +181,23 @@ async def test_resend_to_failed_acts_only_on_a_finished_broadcast(tmp_path):
         await db.execute("UPDATE broadcasts SET status = 'done' WHERE id = ?", (broadcast_id,))
         changed, broadcast = await service.control(broadcast_id, "retry")
         assert changed and broadcast.status == "sending" and (await repo.counts(broadcast_id))["pending"] == 1
+    finally:
+        await db.close()
+
+
+async def test_a_valid_until_time_set_while_a_draft_was_an_alert_does_not_expire_news(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        repo, subscriptions = BroadcastRepository(db), SubscriptionRepository(db)
+        regions = load_regions(PROJECT_DIR / "content")
+        service = AnnouncementService(repo, subscriptions, lambda: regions, lambda: None)
+        await subscriptions.set_topic(5, "news", True, "en")
+        draft = (await service.take_text(await service.start(9000), "Road closed", None)).draft
+        draft = (await service.change(draft, "topic", "alerts")).draft
+        draft = (await service.take_valid_until(draft, "23:59")).draft
+        assert draft.valid_until is not None
+        draft = (await service.change(draft, "topic", "news")).draft  # staff changed their mind
+        broadcast_id, problem = await service.send(draft, "en")
+        assert problem is None and (await repo.get(broadcast_id)).valid_until is None
     finally:
         await db.close()

@@ -70,6 +70,13 @@ def as_preview(draft: Draft) -> Broadcast:
     )
 
 
+def alert_end(topic: str, valid_until: str | None, start: datetime) -> str | None:
+    """Until when a broadcast may be delivered: an alert's time as set, else some hours after it starts; other topics never expire."""
+    if topic != "alerts":
+        return None  # a time set while the draft was an alert must not silently expire news
+    return valid_until or (start + timedelta(hours=DEFAULT_ALERT_HOURS)).isoformat(timespec="seconds")
+
+
 def has_text(draft: Draft) -> bool:
     """Whether the draft has its text for everyone (nothing else can be done with it before)."""
     return "any" in draft.texts
@@ -190,9 +197,7 @@ class AnnouncementService:
         if not await self.subscriptions.count(audience_of(draft)):
             return None, "news.announce.nobody"
         start = datetime.fromisoformat(scheduled_at) if scheduled_at else datetime.now(timezone.utc)
-        valid_until = draft.valid_until
-        if draft.topic == "alerts" and valid_until is None:
-            valid_until = (start + timedelta(hours=DEFAULT_ALERT_HOURS)).isoformat(timespec="seconds")
+        valid_until = alert_end(draft.topic, draft.valid_until, start)
         if valid_until is not None and valid_until <= start.isoformat(timespec="seconds"):
             return None, "news.announce.until_before_start"
         new = NewBroadcast(
@@ -215,9 +220,7 @@ class AnnouncementService:
 
     async def queue(self, new: NewBroadcast) -> int:
         """Queue an announcement from the command line (checked by the caller); return its number."""
-        if new.topic == "alerts" and new.valid_until is None:
-            until = datetime.now(timezone.utc) + timedelta(hours=DEFAULT_ALERT_HOURS)
-            new = replace(new, valid_until=until.isoformat(timespec="seconds"))
+        new = replace(new, valid_until=alert_end(new.topic, new.valid_until, datetime.now(timezone.utc)))
         broadcast_id = await self.broadcasts.create(new, BroadcastStatus.QUEUED)
         self.wake_worker()
         return broadcast_id
