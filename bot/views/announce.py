@@ -36,11 +36,17 @@ def versions(texts: Texts, lang: str, draft: Draft) -> tuple[str, InlineKeyboard
     return texts.get(lang, "news.announce.text_saved"), markup
 
 
+def _where(texts: Texts, lang: str, draft: Draft, regions: Regions) -> str:
+    """The draft's regions by name, or "All of Kazakhstan"."""
+    if not draft.regions:
+        return texts.get(lang, "news.all_regions")
+    return ", ".join(region_name(texts, lang, regions, code) for code in draft.regions)
+
+
 def summary(texts: Texts, lang: str, draft: Draft, regions: Regions) -> str:
     """Topic · language · regions (· loud/quiet, valid until, paid), escaped."""
     language = texts.get(draft.lang, "language_name") if draft.lang else texts.get(lang, "news.announce.all_languages")
-    where = ", ".join(region_name(texts, lang, regions, code) for code in draft.regions) if draft.regions else texts.get(lang, "news.all_regions")
-    parts = [topic_label(texts, lang, draft.topic), language, where,
+    parts = [topic_label(texts, lang, draft.topic), language, _where(texts, lang, draft, regions),
              texts.get(lang, "news.announce.quiet_on" if is_quiet(draft) else "news.announce.quiet_off")]
     if draft.topic == "alerts":
         until = local_text(draft.valid_until) if draft.valid_until else texts.get(lang, "news.announce.until_default")
@@ -56,7 +62,7 @@ def audience(texts: Texts, lang: str, draft: Draft, count: int, regions: Regions
     topics = [button(("✅ " if x == draft.topic else "") + topic_label(texts, lang, x), D, "topic", x) for x in TOPICS]
     langs = [button(("✅ " if draft.lang is None else "") + t("all_languages"), D, "lang", "all")]
     langs += [button(("✅ " if draft.lang == c else "") + c.upper(), D, "lang", c) for c in LANGUAGES]
-    where = ", ".join(region_name(texts, lang, regions, c) for c in draft.regions) if draft.regions else texts.get(lang, "news.all_regions")
+    where = _where(texts, lang, draft, regions)
     rows = [topics[:2], topics[2:], langs, [button(t("region_button", region=where[:40]), D, "regions")]]
     quiet = is_quiet(draft)
     rows.append([button(t("make_loud") if quiet else t("make_quiet"), D, "quiet", "0" if quiet else "1")])
