@@ -64,7 +64,7 @@ def as_preview(draft: Draft) -> Broadcast:
     """The draft as the broadcast it would become, to show staff exactly what subscribers will get."""
     return Broadcast(
         id=0, topic=draft.topic, lang=draft.lang, regions=draft.regions, photo_file_id=draft.photo_file_id,
-        author_id=draft.admin_id, author_lang=None, status="queued", priority=int(draft.topic == "alerts"),
+        author_id=draft.admin_id, author_lang=None, status=BroadcastStatus.QUEUED, priority=int(draft.topic == "alerts"),
         quiet=is_quiet(draft), paid=draft.paid, valid_until=draft.valid_until, created_at="", scheduled_at=None,
         started_at=None, finished_at=None, total=0, progress_chat_id=None, progress_message_id=None, texts=draft.texts,
     )
