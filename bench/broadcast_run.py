@@ -25,13 +25,13 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
+from bench.emulator_figures import FIRST_SUBSCRIBER  # noqa: E402, F401 - the scenarios import it from here
 from bot.news.progress import done_count  # noqa: E402, F401 - the scenarios import it from here
 from bot.news.when import LOCAL_ZONE  # noqa: E402
 from storage.broadcasts import BroadcastRepository  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.subscriptions import SubscriptionRepository  # noqa: E402
 
-FIRST_SUBSCRIBER = 1_000_000
 PYTHON = sys.executable
 TEXT = "<b>Bench</b>: blood drive on Saturday at 10:00 — bring an ID &amp; water. 2 &lt; 3 &gt; 1"
 # Alerts carry this word, so the emulator tells their deliveries from the newsletter's.
