@@ -26,8 +26,8 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 from bench.emulator_figures import FIRST_SUBSCRIBER  # noqa: E402, F401 - the scenarios import it from here
+from bot.clock import LOCAL_ZONE  # noqa: E402
 from bot.news.progress import done_count  # noqa: E402, F401 - the scenarios import it from here
-from bot.news.when import LOCAL_ZONE  # noqa: E402
 from storage.broadcasts import BroadcastRepository  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.subscriptions import SubscriptionRepository  # noqa: E402
