@@ -30,7 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import broadcast_alert, broadcast_load, broadcast_paid  # noqa: E402
-from bench.broadcast_run import FIRST_SUBSCRIBER, Run, db_state, done_count, kill_and_restart, seed  # noqa: E402
+from bench.broadcast_run import (  # noqa: E402
+    FIRST_SUBSCRIBER, Run, db_state, done_count, follow, kill_and_restart, seed,
+)
 
 
 def scenario(args: argparse.Namespace, name: str) -> dict:
@@ -46,11 +48,8 @@ def scenario(args: argparse.Namespace, name: str) -> dict:
         broadcast_id = run.queue()
         started = time.monotonic()
         run.start_bot()
-        chatting = False
-        killed = False
-        while True:
-            time.sleep(0.5)
-            status, counts = asyncio.run(db_state(run.db_path, broadcast_id))
+        chatting = killed = False
+        for status, counts in follow(run, broadcast_id, figures, started, every=0.5):
             done = done_count(counts)
             if status == "sending" and chatters and not chatting:
                 run.control("/chat/start", post=True)
@@ -59,13 +58,6 @@ def scenario(args: argparse.Namespace, name: str) -> dict:
                 kill_and_restart(run, broadcast_id, done, figures)
                 figures.pop("killed_at")
                 killed = True
-            if status == "done":
-                break
-            if time.monotonic() - started > args.timeout:
-                figures["timeout"] = True
-                break
-            if args.verbose:
-                print(f"[{name}] {status} {counts}", flush=True)
         elapsed = time.monotonic() - started
         if chatting:
             run.control("/chat/stop", post=True)

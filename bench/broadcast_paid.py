@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.broadcast_run import (
-    ALERT_MARK, ALERT_TEXT, FIRST_SUBSCRIBER, Run, db_state, done_count, kill_and_restart, seed, valid_until,
+    ALERT_MARK, ALERT_TEXT, FIRST_SUBSCRIBER, Run, done_count, follow, kill_and_restart, seed, valid_until,
 )
 
 
@@ -34,20 +34,11 @@ def scenario(args: argparse.Namespace) -> dict:
         started = time.monotonic()
         run.start_bot()
         killed = args.no_kill
-        while True:
-            time.sleep(0.2)
-            status, counts = asyncio.run(db_state(run.db_path, broadcast_id))
+        for status, counts in follow(run, broadcast_id, figures, started, every=0.2):
             done = done_count(counts)
             if not killed and done >= subscribers * 0.4:
                 kill_and_restart(run, broadcast_id, done, figures, match=ALERT_MARK)
                 killed = True
-            if status == "done":
-                break
-            if time.monotonic() - started > args.timeout:
-                figures["timeout"] = True
-                break
-            if args.verbose:
-                print(f"[paid] {status} {counts}", flush=True)
         elapsed = time.monotonic() - started
         killed_at = figures.pop("killed_at", None)
         stats = run.control("/stats", match=ALERT_MARK, **({"split": killed_at} if killed_at else {}))

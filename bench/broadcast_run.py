@@ -17,6 +17,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -24,12 +25,13 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-from bot.news.when import LOCAL_ZONE  # noqa: E402
+from bench.emulator_figures import FIRST_SUBSCRIBER  # noqa: E402, F401 - the scenarios import it from here
+from bot.clock import LOCAL_ZONE  # noqa: E402
+from bot.news.progress import done_count  # noqa: E402, F401 - the scenarios import it from here
 from storage.broadcasts import BroadcastRepository  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.subscriptions import SubscriptionRepository  # noqa: E402
 
-FIRST_SUBSCRIBER = 1_000_000
 PYTHON = sys.executable
 TEXT = "<b>Bench</b>: blood drive on Saturday at 10:00 — bring an ID &amp; water. 2 &lt; 3 &gt; 1"
 # Alerts carry this word, so the emulator tells their deliveries from the newsletter's.
@@ -159,11 +161,6 @@ async def db_state(db_path: Path, broadcast_id: int) -> tuple[str, dict]:
         await db.close()
 
 
-def done_count(counts: dict) -> int:
-    """Recipients with a final result."""
-    return counts["sent"] + counts["failed"] + counts["blocked"] + counts.get("expired", 0)
-
-
 async def recorded(db_path: Path, broadcast_id: int) -> set[int]:
     """Recipients whose result the bot had written (anything but pending)."""
     db = await Database.open(db_path)
@@ -187,6 +184,21 @@ def kill_and_restart(run: Run, broadcast_id: int, done: int, figures: dict, matc
     figures.update(killed_after=done, in_flight_at_kill=in_flight)
     print(f"[{run.name}] kill -9 after {done} deliveries; {in_flight} sent but not yet written", flush=True)
     run.start_bot()
+
+
+def follow(run: Run, broadcast_id: int, figures: dict, started: float, every: float) -> Iterator[tuple[str, dict]]:
+    """Yield the broadcast's (status, counts) every `every` seconds until it is done or the timeout since `started` passes."""
+    while True:
+        time.sleep(every)
+        status, counts = asyncio.run(db_state(run.db_path, broadcast_id))
+        yield status, counts
+        if status == "done":
+            return
+        if time.monotonic() - started > run.args.timeout:
+            figures["timeout"] = True
+            return
+        if run.args.verbose:
+            print(f"[{run.name}] {status} {counts}", flush=True)
 
 
 def wait_for_status(run: Run, broadcast_id: int, until: str, timeout: float, *, verbose: bool = False) -> tuple[str, dict]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
+from bot.delivery.throttle import is_counted
+from bot.i18n import Texts
 from bot.sandbox.emulator import ApiCall
 
 FIRST_SUBSCRIBER = 1_000_000
@@ -16,16 +16,10 @@ BROADCAST_METHODS = ("sendMessage", "sendPhoto")
 
 def ui_texts(key: str) -> tuple[str, ...]:
     """One UI text in every language (e.g. errors.generic: the apology), from content/ui/*.yaml."""
-    found = []
-    for path in sorted(CONTENT_UI.glob("*.yaml")):
-        node = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for part in key.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, str):
-            found.append(node.strip())
-    return tuple(found)
+    return tuple(catalog[key].strip() for catalog in _TEXTS.catalogs.values() if key in catalog)
 
 
+_TEXTS = Texts.load(CONTENT_UI, "en")
 APOLOGIES = ui_texts("errors.generic")
 FLOOD_NOTICES = ui_texts("errors.flood")
 
@@ -114,8 +108,7 @@ def apologies(calls: list[ApiCall]) -> dict:
 
 def message_calls(calls: list[ApiCall], start: float, end: float) -> dict:
     """Counted (flood-limited) calls accepted between two moments, and the busiest second."""
-    counted = [c.time for c in calls if c.ok and c.method.startswith(("send", "edit", "copy", "forward"))
-               and c.method != "sendChatAction" and start <= c.time <= end]
+    counted = [c.time for c in calls if c.ok and is_counted(c.method) and start <= c.time <= end]
     busiest, j = 0, 0
     for i, t in enumerate(counted):
         while counted[j] <= t - 1.0:

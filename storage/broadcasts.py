@@ -41,11 +41,6 @@ class Broadcast:
     progress_message_id: int | None
     texts: dict[str, str]
 
-    @property
-    def audience(self) -> Audience:
-        """Who this announcement is for."""
-        return Audience(self.topic, self.lang, self.regions, strict=self.topic == "alerts")
-
     def text_for(self, lang: str) -> str:
         """The version for a reader of this language, else the one for everyone."""
         return self.texts.get(lang) or self.texts.get("any") or next(iter(self.texts.values()), "")
@@ -187,7 +182,7 @@ class BroadcastRepository:
             )).fetchone()
             if row is None:
                 return None
-            audience = Audience(row["topic"], row["lang"], _regions(row["regions"]), strict=row["topic"] == "alerts")
+            audience = Audience.of(row["topic"], row["lang"], _regions(row["regions"]))
             select, params = audience_select(audience, default_language)
             await conn.execute(
                 "INSERT OR IGNORE INTO deliveries (broadcast_id, user_id, lang) SELECT ?, q.* FROM (" + select + ") q",
@@ -202,20 +197,22 @@ class BroadcastRepository:
             )
         return int(total)
 
-    async def retry_failed(self, broadcast_id: int, from_status: str, to: str) -> int:
-        """Put failed deliveries back in the queue and the announcement back to `to`; return how many."""
+    async def retry_failed(self, broadcast_id: int, allowed_from: tuple[str, ...], to: str) -> int:
+        """Put failed deliveries back in the queue and set status `to`, if it is one of `allowed_from`; how many."""
+        marks = ",".join("?" * len(allowed_from))
         async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE broadcasts SET status = ?, finished_at = NULL WHERE id = ? AND status IN ({marks})"
+                " AND EXISTS (SELECT 1 FROM deliveries WHERE broadcast_id = ? AND status = 'failed')",
+                (to, broadcast_id, *allowed_from, broadcast_id),
+            )
+            if cursor.rowcount == 0:
+                return 0  # not in a status that allows it (a stale or forged button), or nothing failed
             cursor = await conn.execute(
                 "UPDATE deliveries SET status = 'pending', attempts = 0 WHERE broadcast_id = ? AND status = 'failed'",
                 (broadcast_id,),
             )
-            count = cursor.rowcount
-            if count:
-                await conn.execute(
-                    "UPDATE broadcasts SET status = ?, finished_at = NULL WHERE id = ? AND status = ?",
-                    (to, broadcast_id, from_status),
-                )
-        return count
+            return cursor.rowcount
 
     # --- deliveries ----------------------------------------------------------------------------
 

@@ -30,6 +30,11 @@ class Audience:
     regions: tuple[str, ...] | None = None
     strict: bool = False
 
+    @classmethod
+    def of(cls, topic: str, lang: str | None, regions: tuple[str, ...] | None) -> Audience:
+        """Who an announcement on `topic` reaches: alerts only people in the regions chosen (strict)."""
+        return cls(topic, lang, regions, strict=topic == "alerts")
+
 
 # Subscribers of the topic who have not blocked the bot; language: the one chosen in /language,
 # else the one they subscribed in.

@@ -225,3 +225,21 @@ async def test_people_who_are_not_staff_are_refused_at_every_step(running_bot, e
     db = await read_db()
     assert await db.fetchall("SELECT id FROM broadcasts") == []  # a draft is not a broadcast
     assert announcements(emulator.user(498), "Staff only") == []
+
+
+async def test_draft_buttons_act_only_in_their_step(running_bot, emulator, db_path, read_db, staff):
+    await seed_subscribers(db_path, emulator, [481])
+    async with running_bot():
+        (asked,) = await staff.send("/announce")
+        for forged in ("annd:send", "annd:schedule", "annd:preview", "annd:until"):  # before any text
+            await staff.forge_press(forged, message=asked, expect_reply=False)
+            assert staff.callback_answers[-1]["text"] == "Send the announcement's text first."
+        (saved,) = await staff.send("Not previewed yet")
+        for forged in ("annd:send", "annd:send:paid", "annd:schedule"):  # the preview was never shown
+            await staff.forge_press(forged, message=saved, expect_reply=False)
+            assert staff.callback_answers[-1]["text"] == "This button is out of date. Please use the newest message."
+        await staff.forge_press("annd:topic:nonsense", message=saved, expect_reply=False)
+        assert staff.callback_answers[-1]["text"] == "This button is out of date. Please use the newest message."
+    db = await read_db()
+    assert await db.fetchall("SELECT id FROM broadcasts") == []
+    assert announcements(emulator.user(481), "Not previewed") == []

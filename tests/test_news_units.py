@@ -10,13 +10,19 @@ import pytest
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.config import PROJECT_DIR
 from bot.delivery.budget import MARGIN, TELEGRAM_LIMIT, SendBudget
 from bot.delivery.direct import DirectSender, api_error
 from bot.delivery.outgoing import Outgoing
 from bot.delivery.throttle import is_counted
+from bot.news.announcements import AnnouncementService
 from bot.news.progress import Figures
 from bot.news.when import WhenError, parse_when
+from bot.regions import load_regions
 from bot.views.announce import bar, duration
+from storage.broadcasts import BroadcastRepository, DeliveryResult, NewBroadcast
+from storage.db import Database
+from storage.subscriptions import SubscriptionRepository
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # 17:00 in Almaty (UTC+5)
 
@@ -157,3 +163,41 @@ def test_a_direct_send_body_is_built_once_and_only_the_chat_changes():
     body = json.loads(prepared.body(1_000_123))
     assert body == {"chat_id": 1_000_123, "text": "<b>Storm</b> &amp; wind", "parse_mode": "HTML",
                     "disable_notification": False, "allow_paid_broadcast": True}
+
+
+async def test_resend_to_failed_acts_only_on_a_finished_broadcast(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        repo, subscriptions = BroadcastRepository(db), SubscriptionRepository(db)
+        service = AnnouncementService(repo, subscriptions, lambda: None, lambda: None)
+        await subscriptions.set_topic(5, "news", True, "en")
+        broadcast_id = await repo.create(NewBroadcast({"any": "Hello"}), "queued")
+        await repo.start(broadcast_id, "en", ("queued",), "sending")
+        await repo.record(broadcast_id, [DeliveryResult(5, "failed", 1, "BadRequest: chat not found")])
+        await repo.transition(broadcast_id, "cancelled", ("sending",), finished=True)
+        changed, broadcast = await service.control(broadcast_id, "retry")  # a stale or forged button
+        assert not changed and broadcast.status == "cancelled"
+        assert (await repo.counts(broadcast_id))["failed"] == 1  # nothing put back in the queue
+        await db.execute("UPDATE broadcasts SET status = 'done' WHERE id = ?", (broadcast_id,))
+        changed, broadcast = await service.control(broadcast_id, "retry")
+        assert changed and broadcast.status == "sending" and (await repo.counts(broadcast_id))["pending"] == 1
+    finally:
+        await db.close()
+
+
+async def test_a_valid_until_time_set_while_a_draft_was_an_alert_does_not_expire_news(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        repo, subscriptions = BroadcastRepository(db), SubscriptionRepository(db)
+        regions = load_regions(PROJECT_DIR / "content")
+        service = AnnouncementService(repo, subscriptions, lambda: regions, lambda: None)
+        await subscriptions.set_topic(5, "news", True, "en")
+        draft = (await service.take_text(await service.start(9000), "Road closed", None)).draft
+        draft = (await service.change(draft, "topic", "alerts")).draft
+        draft = (await service.take_valid_until(draft, "23:59")).draft
+        assert draft.valid_until is not None
+        draft = (await service.change(draft, "topic", "news")).draft  # staff changed their mind
+        broadcast_id, problem = await service.send(draft, "en")
+        assert problem is None and (await repo.get(broadcast_id)).valid_until is None
+    finally:
+        await db.close()

@@ -9,6 +9,7 @@ import sys
 
 from bot.config import LANGUAGES, load_settings
 from bot.news.announcements import AnnouncementService, text_problem
+from bot.news.progress import done_count
 from bot.news.topics import TOPICS
 from bot.news.when import WhenError, parse_when
 from bot.regions import load_regions
@@ -91,7 +92,7 @@ def _status(args: argparse.Namespace) -> int:
             if broadcast is None:
                 return None
             counts = await repo.counts(broadcast.id)
-            done = counts["sent"] + counts["failed"] + counts["blocked"] + counts["expired"]
+            done = done_count(counts)
             return {
                 "id": broadcast.id, "status": broadcast.status, "topic": broadcast.topic, "lang": broadcast.lang,
                 "regions": list(broadcast.regions) if broadcast.regions else None,

@@ -84,11 +84,6 @@ class SendBudget:
         self._share_at = now
 
     @property
-    def closed_for(self) -> float:
-        """Seconds until the gate reopens (0 when open)."""
-        return max(0.0, self._closed_until - self.clock())
-
-    @property
     def current_broadcast_rate(self) -> float:
         """Messages a second a free broadcast goes at now."""
         return self.broadcast_rate * self._current_share()

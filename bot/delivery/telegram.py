@@ -71,17 +71,13 @@ class TelegramCourier:
         return Outcome(Result.SENT, message_id=message_id)
 
     async def edit(self, chat_id: int, message_id: int, message: Outgoing) -> Outcome:
-        """Replace a message's text and keyboard."""
+        """Replace a message's text and keyboard (the bot's QuietEditsRequest makes an unchanged edit a success)."""
         try:
             await self.bot.edit_message_text(
                 message.text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
                 reply_markup=message.markup,
             )
-        except BadRequest as exc:
-            if "not modified" in exc.message:
-                return Outcome(Result.SENT, message_id=message_id)
-            return outcome_of(exc)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome the caller decides on
             return outcome_of(exc)
         return Outcome(Result.SENT, message_id=message_id)
 

@@ -8,7 +8,9 @@ from telegram.ext import ApplicationHandlerStop
 from bot.access import staff_only
 from bot.config import LANGUAGES
 from bot.context import BotContext
-from bot.news.announcements import STEP_SCHEDULE, STEP_TEXT, STEP_VALID_UNTIL, Draft, DraftState, as_preview
+from bot.news.announcements import (
+    STEP_SCHEDULE, STEP_TEXT, STEP_VALID_UNTIL, Draft, DraftState, as_preview, has_text, is_previewed,
+)
 from bot.replies import edit, send
 from bot.telegram_html import escape
 from bot.views import announce as views
@@ -60,6 +62,13 @@ async def on_draft_button(update: Update, context: BotContext) -> None:
     if draft is None:
         await query.answer(context.t("news.announce.gone"), show_alert=True)
         return
+    # A button must belong to the draft's step: a forged or stale one must not send an empty or unseen draft.
+    if action != "cancel" and not has_text(draft):
+        await query.answer(context.t("news.announce.no_text"), show_alert=True)
+        return
+    if action in ("send", "schedule") and not is_previewed(draft):
+        await query.answer(context.t("errors.stale_button"))
+        return
     texts, lang, regions = context.texts, context.lang, context.content.regions
     if action == "cancel":
         await service.cancel(draft.admin_id)
@@ -67,14 +76,14 @@ async def on_draft_button(update: Update, context: BotContext) -> None:
         await edit(update, context, context.t("news.announce.cancelled"))
     elif action == "more":
         if await service.ask_version(draft, arg or "") is None:
-            await query.answer(context.t("news.announce.no_text"), show_alert=True)
+            await query.answer(context.t("errors.stale_button"))
             return
         await query.answer()
         await send(update, context, context.t("news.announce.ask_version", language=texts.get(arg, "language_name")))
     elif action == "aud" or (action in ("topic", "lang", "region", "quiet", "paid") and arg):
         state = await service.change(draft, action, arg) if action != "aud" else await service.state(draft)
-        if state is None or (action == "aud" and "any" not in draft.texts):
-            await query.answer(context.t("news.announce.no_text"), show_alert=True)
+        if state is None:
+            await query.answer(context.t("errors.stale_button"))
             return
         await query.answer()
         if action == "region" and state.draft.topic == "alerts" and arg != "all":

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
+from bot.config import LANGUAGES
 from bot.news.lifecycle import CONTROLS, BroadcastStatus, FINAL
 from bot.news.topics import TOPICS
 from bot.news.when import WhenError, parse_when
@@ -24,7 +25,6 @@ STEP_AUDIENCE = "audience"
 STEP_PREVIEW = "preview"
 STEP_SCHEDULE = "schedule"
 STEP_VALID_UNTIL = "valid_until"
-LANGUAGES = ("kk", "ru", "en")
 # An alert is stale after a few hours unless staff say otherwise.
 DEFAULT_ALERT_HOURS = 6
 # Room kept under Telegram's limits for what an alert adds at its end (112 and a pointer to Get help).
@@ -57,17 +57,34 @@ def text_problem(text: str, *, caption: bool) -> tuple[str, dict] | None:
 
 def audience_of(draft: Draft) -> Audience:
     """Who a draft would reach."""
-    return Audience(draft.topic, draft.lang, draft.regions, strict=draft.topic == "alerts")
+    return Audience.of(draft.topic, draft.lang, draft.regions)
 
 
 def as_preview(draft: Draft) -> Broadcast:
     """The draft as the broadcast it would become, to show staff exactly what subscribers will get."""
     return Broadcast(
         id=0, topic=draft.topic, lang=draft.lang, regions=draft.regions, photo_file_id=draft.photo_file_id,
-        author_id=draft.admin_id, author_lang=None, status="queued", priority=int(draft.topic == "alerts"),
+        author_id=draft.admin_id, author_lang=None, status=BroadcastStatus.QUEUED, priority=int(draft.topic == "alerts"),
         quiet=is_quiet(draft), paid=draft.paid, valid_until=draft.valid_until, created_at="", scheduled_at=None,
         started_at=None, finished_at=None, total=0, progress_chat_id=None, progress_message_id=None, texts=draft.texts,
     )
+
+
+def alert_end(topic: str, valid_until: str | None, start: datetime) -> str | None:
+    """Until when a broadcast may be delivered: an alert's time as set, else some hours after it starts; other topics never expire."""
+    if topic != "alerts":
+        return None  # a time set while the draft was an alert must not silently expire news
+    return valid_until or (start + timedelta(hours=DEFAULT_ALERT_HOURS)).isoformat(timespec="seconds")
+
+
+def has_text(draft: Draft) -> bool:
+    """Whether the draft has its text for everyone (nothing else can be done with it before)."""
+    return "any" in draft.texts
+
+
+def is_previewed(draft: Draft) -> bool:
+    """Whether the last preview showed the draft as it is now (sending or scheduling needs it)."""
+    return has_text(draft) and draft.step in (STEP_PREVIEW, STEP_SCHEDULE)
 
 
 def is_quiet(draft: Draft) -> bool:
@@ -117,7 +134,7 @@ class AnnouncementService:
 
     async def ask_version(self, draft: Draft, lang: str) -> Draft | None:
         """Wait for the version in one language (None for an unknown language)."""
-        if lang not in LANGUAGES or "any" not in draft.texts:
+        if lang not in LANGUAGES or not has_text(draft):
             return None
         updated = replace(draft, step=f"{STEP_TEXT}:{lang}")
         await self.broadcasts.save_draft(updated)
@@ -125,7 +142,7 @@ class AnnouncementService:
 
     async def change(self, draft: Draft, field: str, value: str) -> DraftState | None:
         """Change who gets the draft and how: topic, lang, region (a toggle for alerts), quiet, paid; None if invalid."""
-        if "any" not in draft.texts:
+        if not has_text(draft):
             return None
         regions = self.regions()
         if field == "topic" and value in TOPICS:
@@ -169,6 +186,8 @@ class AnnouncementService:
 
     async def send(self, draft: Draft, author_lang: str, *, when: str | None = None) -> tuple[int | None, str | None]:
         """Queue the draft now, or schedule it for `when` (typed, Almaty time): (its number, or None with a problem key)."""
+        if not has_text(draft):
+            return None, "news.announce.no_text"
         scheduled_at = None
         if when is not None:
             try:
@@ -178,9 +197,7 @@ class AnnouncementService:
         if not await self.subscriptions.count(audience_of(draft)):
             return None, "news.announce.nobody"
         start = datetime.fromisoformat(scheduled_at) if scheduled_at else datetime.now(timezone.utc)
-        valid_until = draft.valid_until
-        if draft.topic == "alerts" and valid_until is None:
-            valid_until = (start + timedelta(hours=DEFAULT_ALERT_HOURS)).isoformat(timespec="seconds")
+        valid_until = alert_end(draft.topic, draft.valid_until, start)
         if valid_until is not None and valid_until <= start.isoformat(timespec="seconds"):
             return None, "news.announce.until_before_start"
         new = NewBroadcast(
@@ -203,9 +220,7 @@ class AnnouncementService:
 
     async def queue(self, new: NewBroadcast) -> int:
         """Queue an announcement from the command line (checked by the caller); return its number."""
-        if new.topic == "alerts" and new.valid_until is None:
-            until = datetime.now(timezone.utc) + timedelta(hours=DEFAULT_ALERT_HOURS)
-            new = replace(new, valid_until=until.isoformat(timespec="seconds"))
+        new = replace(new, valid_until=alert_end(new.topic, new.valid_until, datetime.now(timezone.utc)))
         broadcast_id = await self.broadcasts.create(new, BroadcastStatus.QUEUED)
         self.wake_worker()
         return broadcast_id
@@ -217,7 +232,7 @@ class AnnouncementService:
             return False, broadcast
         sources, target = CONTROLS[action]
         if action == "retry":
-            changed = await self.broadcasts.retry_failed(broadcast_id, BroadcastStatus.DONE, target) > 0
+            changed = await self.broadcasts.retry_failed(broadcast_id, sources, target) > 0
         else:
             changed = await self.broadcasts.transition(broadcast_id, target, sources, finished=target in FINAL)
         self.wake_worker()

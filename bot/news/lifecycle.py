@@ -30,6 +30,9 @@ CONTROLS: dict[str, tuple[tuple[BroadcastStatus, ...], BroadcastStatus]] = {
     "unschedule": ((S.SCHEDULED,), S.CANCELLED),
     "retry": ((S.DONE,), S.SENDING),
 }
+# The delivery worker's own changes, in the same form: it starts what is due and finishes what it sent.
+START: tuple[tuple[BroadcastStatus, ...], BroadcastStatus] = (WAITING, S.SENDING)
+FINISH: tuple[tuple[BroadcastStatus, ...], BroadcastStatus] = ((S.SENDING,), S.DONE)
 
 
 def controls_for(status: str) -> list[str]:

@@ -16,10 +16,11 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+from bot.config import LANGUAGES
 from bot.delivery.budget import SendBudget
 from bot.delivery.outgoing import Courier, Outgoing, Result
-from bot.news.lifecycle import WAITING, BroadcastStatus
-from bot.news.progress import ProgressReporter, RateMeter, figures
+from bot.news.lifecycle import FINISH, START, WAITING, BroadcastStatus
+from bot.news.progress import ProgressReporter, RateMeter, done_count, figures
 from storage.broadcasts import Broadcast, BroadcastRepository, Delivery, DeliveryResult
 from storage.db import utc_now
 
@@ -41,7 +42,6 @@ POLL_SECONDS = 1.0
 # How often the status, the valid-until time and waiting alerts are looked at while sending.
 CHECK_SECONDS = 0.25
 PROGRESS_SECONDS = 3.0
-LANGUAGES = ("kk", "ru", "en")
 FINISHED, STOPPED, PREEMPTED, EXPIRED = "finished", "stopped", "preempted", "expired"
 
 # The message a reader of a language gets (rendered once per broadcast and language).
@@ -102,8 +102,9 @@ class BroadcastWorker:
                 pass
 
     async def _start_due(self) -> None:
-        for broadcast_id in await self.repo.due(utc_now(), WAITING):
-            total = await self.repo.start(broadcast_id, self.default_language, WAITING, BroadcastStatus.SENDING)
+        sources, target = START
+        for broadcast_id in await self.repo.due(utc_now(), sources):
+            total = await self.repo.start(broadcast_id, self.default_language, sources, target)
             log.info("broadcast %s started: %s recipients", broadcast_id, total)
 
     async def _deliver(self, broadcast_id: int) -> None:
@@ -124,7 +125,8 @@ class BroadcastWorker:
             expired = await self.repo.expire(broadcast.id)
             log.info("broadcast %s expired: %s recipients not reached in time", broadcast.id, expired)
         if ending in (FINISHED, EXPIRED):
-            await self.repo.transition(broadcast.id, BroadcastStatus.DONE, (BroadcastStatus.SENDING,), finished=True)
+            sources, target = FINISH
+            await self.repo.transition(broadcast.id, target, sources, finished=True)
             log.info("broadcast %s done", broadcast.id)
         await self._show(broadcast.id, meter)
 
@@ -199,9 +201,9 @@ class BroadcastWorker:
         if broadcast is None:
             return
         counts = await self.repo.counts(broadcast_id)
-        done = counts["sent"] + counts["failed"] + counts["blocked"] + counts["expired"]
+        rate = meter.add(done_count(counts))
         try:
-            await self.progress.show(broadcast, figures(broadcast, counts, meter.add(done), self._waiting_for.get(broadcast_id)))
+            await self.progress.show(broadcast, figures(broadcast, counts, rate, self._waiting_for.get(broadcast_id)))
         except Exception:  # noqa: BLE001 - a progress message must never stop a broadcast
             log.warning("could not show the progress of broadcast %s", broadcast_id, exc_info=True)
 

@@ -11,6 +11,8 @@ from storage.broadcasts import Broadcast
 
 # The rate is measured over this many seconds of recent progress.
 RATE_WINDOW_SECONDS = 15.0
+# The delivery statuses that are a recipient's final result.
+FINAL_RESULTS = ("sent", "failed", "blocked", "expired")
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Figures:
     @property
     def done(self) -> int:
         """Recipients with a final result."""
-        return self.sent + self.failed + self.blocked + self.expired
+        return sum(getattr(self, status) for status in FINAL_RESULTS)
 
 
 class ProgressReporter(Protocol):
@@ -54,6 +56,11 @@ class RateMeter:
             self._samples.popleft()
         (t0, d0), (t1, d1) = self._samples[0], self._samples[-1]
         return (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0
+
+
+def done_count(counts: dict[str, int]) -> int:
+    """Recipients with a final result, from the deliveries counted by status."""
+    return sum(counts.get(status, 0) for status in FINAL_RESULTS)
 
 
 def figures(broadcast: Broadcast, counts: dict[str, int], rate: float, waiting_for: int | None = None) -> Figures:

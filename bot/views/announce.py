@@ -9,7 +9,7 @@ from bot.clock import local_text
 from bot.config import LANGUAGES
 from bot.i18n import Texts
 from bot.news.announcements import is_quiet
-from bot.news.lifecycle import controls_for
+from bot.news.lifecycle import FINAL, controls_for
 from bot.news.progress import Figures
 from bot.news.topics import TOPICS
 from bot.regions import Regions
@@ -36,11 +36,17 @@ def versions(texts: Texts, lang: str, draft: Draft) -> tuple[str, InlineKeyboard
     return texts.get(lang, "news.announce.text_saved"), markup
 
 
+def _where(texts: Texts, lang: str, draft: Draft, regions: Regions) -> str:
+    """The draft's regions by name, or "All of Kazakhstan"."""
+    if not draft.regions:
+        return texts.get(lang, "news.all_regions")
+    return ", ".join(region_name(texts, lang, regions, code) for code in draft.regions)
+
+
 def summary(texts: Texts, lang: str, draft: Draft, regions: Regions) -> str:
     """Topic · language · regions (· loud/quiet, valid until, paid), escaped."""
     language = texts.get(draft.lang, "language_name") if draft.lang else texts.get(lang, "news.announce.all_languages")
-    where = ", ".join(region_name(texts, lang, regions, code) for code in draft.regions) if draft.regions else texts.get(lang, "news.all_regions")
-    parts = [topic_label(texts, lang, draft.topic), language, where,
+    parts = [topic_label(texts, lang, draft.topic), language, _where(texts, lang, draft, regions),
              texts.get(lang, "news.announce.quiet_on" if is_quiet(draft) else "news.announce.quiet_off")]
     if draft.topic == "alerts":
         until = local_text(draft.valid_until) if draft.valid_until else texts.get(lang, "news.announce.until_default")
@@ -56,7 +62,7 @@ def audience(texts: Texts, lang: str, draft: Draft, count: int, regions: Regions
     topics = [button(("✅ " if x == draft.topic else "") + topic_label(texts, lang, x), D, "topic", x) for x in TOPICS]
     langs = [button(("✅ " if draft.lang is None else "") + t("all_languages"), D, "lang", "all")]
     langs += [button(("✅ " if draft.lang == c else "") + c.upper(), D, "lang", c) for c in LANGUAGES]
-    where = ", ".join(region_name(texts, lang, regions, c) for c in draft.regions) if draft.regions else texts.get(lang, "news.all_regions")
+    where = _where(texts, lang, draft, regions)
     rows = [topics[:2], topics[2:], langs, [button(t("region_button", region=where[:40]), D, "regions")]]
     quiet = is_quiet(draft)
     rows.append([button(t("make_loud") if quiet else t("make_quiet"), D, "quiet", "0" if quiet else "1")])
@@ -131,13 +137,13 @@ def progress(texts: Texts, lang: str, broadcast: Broadcast, f: Figures, elapsed:
     figures = t("figures", sent=f.sent, failed=f.failed, blocked=f.blocked, total=f.total)
     if f.expired:
         figures += "\n" + t("expired", count=f.expired)
-    if f.status in ("done", "cancelled"):
+    if f.status in FINAL:
         lines = [t("report_cancelled" if f.status == "cancelled" else "report_done", id=broadcast.id), bar(f.done, f.total), figures]
         if f.pending:
             lines.append(t("not_sent", count=f.pending))
         if elapsed is not None:
             lines.append(t("elapsed", time=duration(elapsed)))
-        retry = f.status == "done" and f.failed
+        retry = f.failed and "retry" in controls_for(f.status)
         markup = InlineKeyboardMarkup([[button(t("retry_failed", count=f.failed), callbacks.BROADCAST, broadcast.id, "retry")]]) if retry else None
         return "\n".join(lines), markup
     if f.waiting_for is not None:
@@ -174,6 +180,6 @@ def broadcasts(texts: Texts, lang: str, items: list[tuple[Broadcast, dict[str, i
             "list_line", id=item.id, topic=escape(topic_label(texts, lang, item.topic)), status=t(f"status_{item.status}"),
             when=when, total=item.total, **counts,
         ))
-        if item.status == "scheduled":
+        if "unschedule" in controls_for(item.status):
             cancellable.append(button(t("cancel_numbered", id=item.id), callbacks.BROADCAST, item.id, "unschedule"))
     return "\n\n".join(lines), InlineKeyboardMarkup(in_rows(cancellable, 2)) if cancellable else None
