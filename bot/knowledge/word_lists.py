@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.knowledge.model import ACTIONS, INTENT_KINDS, LANGS, ActionRule, Emergency, Intents, LanguageNames, Lexicon
 from bot.knowledge.normalize import tokenize
-from bot.knowledge.yaml_reader import as_strings, read_yaml
+from bot.knowledge.yaml_reader import as_strings, read_yaml, unknown_keys
 
 EMERGENCY_NUMBER = "112"  # every emergency reply must give it
 _EMERGENCY_LISTS = ("danger", "calls", "disasters", "now", "about", "hypothetical")
@@ -37,9 +37,7 @@ def _mapping(path: Path, problems: list[str], keys: str) -> dict | None:
     if not isinstance(data, dict):
         problems.append(f"{label}: must be a mapping ({keys})")
         return None
-    unknown = [str(key) for key in data if key not in keys.split(", ")]
-    if unknown:
-        problems.append(f"{label}: unknown key(s) {', '.join(unknown)} (allowed: {keys})")
+    unknown_keys(data, tuple(keys.split(", ")), label, problems)
     return data
 
 
@@ -177,10 +175,7 @@ def _action_rule(raw: Any, name: str, words: dict[str, list[str]], problems: lis
     if not isinstance(raw, dict) or "when" not in raw:
         problems.append(f"{name}: must be a mapping with 'when' (a list of lists of word groups)")
         return None
-    keys = ("when", "not_with", "unless", "max_other_words")
-    extra = [str(key) for key in raw if key not in keys]
-    if extra:
-        problems.append(f"{name}: unknown key(s) {', '.join(extra)} (allowed: {', '.join(keys)})")
+    unknown_keys(raw, ("when", "not_with", "unless", "max_other_words"), name, problems)
     when = raw["when"]
     if not isinstance(when, list) or not when or not all(as_strings(line) for line in when):
         problems.append(f"{name}: when must be a list of lists of word groups, e.g. [[want, volunteer]]")
