@@ -15,6 +15,14 @@ from bot.views.menu import main_menu
 PAGE_SIZE = 8
 # Sources shown under an answer: the first ones are the best; more would crowd the answer.
 SHOWN_SOURCES = 2
+# Typed messages that get a UI text and the menu, by the kind the engine gives them.
+SHORT_REPLIES = {
+    "greeting": "answer.greeting",
+    "thanks": "answer.thanks",
+    "content_free": "answer.tell_more",
+    "out_of_scope": "answer.out_of_scope",
+    "unknown": "answer.unknown",
+}
 
 
 def render_entry(entry: Entry, lang: str, texts: Texts) -> str:
