@@ -66,7 +66,10 @@ async def show_related(update: Update, context: BotContext) -> None:
 async def record_vote(update: Update, context: BotContext) -> None:
     """Store a 👍 or 👎 on an answer (a 👎 with the question asked, masked) and thank the person."""
     query, parsed = update.callback_query, context.callback
-    if context.content.library.kb.get(parsed["entry"]) is None:
+    # Telegram passes on any callback data a modified client sends: only a vote the answer still
+    # offers counts (not one on another entry, nor a second one on this answer).
+    on_answer = query.message is not None and views.has_button(query.message.reply_markup, query.data)
+    if not on_answer or context.content.library.kb.get(parsed["entry"]) is None:
         await query.answer(context.t("errors.stale_button"))
         return
     disliked = parsed["vote"] == "down"

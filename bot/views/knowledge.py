@@ -102,6 +102,11 @@ def short_reply(texts: Texts, lang: str, key: str) -> tuple[str, InlineKeyboardM
     return texts.get(lang, key), main_menu(texts, lang)
 
 
+def has_button(markup: InlineKeyboardMarkup | None, callback_data: str) -> bool:
+    """True when the buttons include one carrying exactly this callback data."""
+    return markup is not None and any(b.callback_data == callback_data for row in markup.inline_keyboard for b in row)
+
+
 def without_votes(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
     """The same buttons with the 👍/👎 row taken away (a vote is given once)."""
     if markup is None:
