@@ -222,7 +222,7 @@ class SearchIndex:
             weight = max(field.idf_of(alternative) for alternative, _ in alternatives) or field.max_idf
             found = any(field.has(alternative, entry) for alternative, _ in alternatives)
             if not found and len(token) > 3:  # a misspelling that a listed question uses is a word too
-                found = any(field.has(alternative, entry) for alternative, _ in vocabulary.neighbours(token, term))
+                found = any(field.has(alternative, entry) for alternative, _ in vocabulary.neighbours(token))
             matched += found
             matched_weight += weight * found
             total_weight += weight
