@@ -25,7 +25,8 @@ def read_lexicon(content_dir: Path, problems: list[str]) -> Lexicon | None:
     return Lexicon(synonyms=synonyms, emergency=emergency, languages=languages)
 
 
-def _mapping(path: Path, problems: list[str], keys: str) -> dict | None:
+def _mapping(path: Path, problems: list[str], keys: tuple[str, ...]) -> dict | None:
+    """The file's top-level mapping, its unknown keys reported; None when it is missing or no mapping."""
     label = path.name
     if not path.is_file():
         problems.append(f"{label}: missing")
@@ -35,15 +36,15 @@ def _mapping(path: Path, problems: list[str], keys: str) -> dict | None:
         return None
     data, _ = document
     if not isinstance(data, dict):
-        problems.append(f"{label}: must be a mapping ({keys})")
+        problems.append(f"{label}: must be a mapping ({', '.join(keys)})")
         return None
-    unknown_keys(data, tuple(keys.split(", ")), label, problems)
+    unknown_keys(data, keys, label, problems)
     return data
 
 
 def _read_synonyms(path: Path, problems: list[str]) -> dict[str, list[list[str]]] | None:
     """Per language, groups of words or phrases that mean the same to the search."""
-    data = _mapping(path, problems, "kk, ru, en")
+    data = _mapping(path, problems, LANGS)
     if data is None:
         return None
     groups: dict[str, list[list[str]]] = {}
@@ -70,7 +71,7 @@ def _read_synonyms(path: Path, problems: list[str]) -> dict[str, list[list[str]]
 
 def _read_emergency(path: Path, problems: list[str]) -> Emergency | None:
     """The emergency phrasings per language, the reply (with 112) and the entries it links to."""
-    data = _mapping(path, problems, "entries, reply, " + ", ".join(_EMERGENCY_LISTS))
+    data = _mapping(path, problems, ("entries", "reply", *_EMERGENCY_LISTS))
     if data is None:
         return None
     label = path.name
@@ -93,7 +94,7 @@ def _read_emergency(path: Path, problems: list[str]) -> Emergency | None:
 
 def _read_languages(path: Path, problems: list[str]) -> LanguageNames | None:
     """Names of each language ("по-русски", "қазақша", "english") and the words of a switch request."""
-    data = _mapping(path, problems, "names, request_words, refusals_before, refusals_after")
+    data = _mapping(path, problems, ("names", "request_words", "refusals_before", "refusals_after"))
     if data is None:
         return None
     count = len(problems)
@@ -117,7 +118,7 @@ def _read_languages(path: Path, problems: list[str]) -> LanguageNames | None:
 def read_intents(path: Path, problems: list[str]) -> Intents | None:
     """Read intents.yaml: greeting/thanks phrases, fillers and empty words per language, word groups, actions."""
     count = len(problems)
-    data = _mapping(path, problems, ", ".join((*INTENT_KINDS, "fillers", "empty", "words", "actions")))
+    data = _mapping(path, problems, (*INTENT_KINDS, "fillers", "empty", "words", "actions"))
     if data is None:
         return None
     label = path.name
