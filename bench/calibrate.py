@@ -102,10 +102,8 @@ def collect(content: Path, eval_dir: Path, folds: int) -> Records:
 
 
 def holds(records: Records, rule: answer.Rule) -> np.ndarray:
-    """Which questions the rule answers (the same test as Evidence.satisfies)."""
-    f = records.figures
-    return ((f["score"] >= rule.min_score) & (f["margin"] >= rule.min_margin) & (f["matched"] > rule.min_matched)
-            & (f["matched_weight"] >= rule.min_matched_weight) & (f["known"] >= rule.min_known))
+    """Which questions the rule answers (the engine's own test, on every question at once)."""
+    return rule.admits(**records.figures)
 
 
 def shares(records: Records, answers: np.ndarray, wrong_cost: float) -> tuple[float, dict[str, float]]:

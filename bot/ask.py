@@ -6,14 +6,10 @@ from typing import Any
 
 from bot.i18n import Texts
 from bot.library import Library
-from bot.views.knowledge import render_entry
+from bot.views.knowledge import SHORT_REPLIES, render_entry
 
 # The UI text the chat shows for each kind of reply that is not an entry.
-_REPLY_TEXT = {
-    "did_you_mean": "answer.did_you_mean", "unknown": "answer.unknown", "greeting": "answer.greeting",
-    "thanks": "answer.thanks", "content_free": "answer.tell_more", "out_of_scope": "answer.out_of_scope",
-    "language": "language.changed",
-}
+_REPLY_TEXT = {**SHORT_REPLIES, "did_you_mean": "answer.did_you_mean", "language": "language.changed"}
 
 
 def ask(library: Library, texts: Texts, question: str, lang: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from bot.knowledge.loader import read_content
 from bot.knowledge.model import ContentError
 from bot.knowledge.validate import answer_problems, summary
 from bot.knowledge.validate import self_test as run_self_test
-from bot.library import Library
+from bot.library import Library, topic_problems
 from bot.quiz.content import QuizBank, load_quiz, quiz_self_test, topic_name_problems
 from bot.regions import Regions, RegionsError
 from bot.telegram_html import html_error
@@ -58,7 +58,7 @@ def load_content(content_dir: Path, default_language: str, taught: Iterable[tupl
     library = None
     if kb is not None:
         library = Library.build(kb, taught)
-        problems += answer_problems(kb)
+        problems += answer_problems(kb) + topic_problems(kb)
         if self_test:
             problems += run_self_test(library.index, kb)
     texts, text_problems = _texts(content_dir / "ui", default_language)

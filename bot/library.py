@@ -21,6 +21,16 @@ SECTION_TOPICS = {
 }
 
 
+def topic_problems(kb: KnowledgeBase) -> list[str]:
+    """Knowledge topics no main-menu section lists: opening one of their entries would find no list to return to."""
+    listed = {topic for topics in SECTION_TOPICS.values() for topic in topics}
+    return [
+        f"knowledge/{topic}.yaml: no main-menu section lists the topic {topic!r} (SECTION_TOPICS in bot/library.py)"
+        for topic in kb.topics
+        if topic not in listed
+    ]
+
+
 @dataclass(frozen=True)
 class Library:
     """What the bot answers from; replaced whole on /reload or teaching, so readers never see half of it."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.content import load_content
 from bot.knowledge.loader import load_knowledge
@@ -81,6 +83,21 @@ def test_check_content_reports_a_broken_region_list_and_consent_text(tmp_path):
     (content / "regions.yaml").write_text((CONTENT / "regions.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     problems, _ = check_content(content, "kk")
     assert any("consent" in p and "en.yaml" in p for p in problems), problems
+
+
+def test_a_knowledge_topic_no_menu_section_lists_is_refused(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    data = yaml.safe_load((content / "knowledge" / "emblems.yaml").read_text(encoding="utf-8"))
+    for entry in data["entries"]:
+        entry["topic"] = "symbols"
+    (content / "knowledge" / "symbols.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (content / "knowledge" / "emblems.yaml").unlink()
+    checked = load_content(content, "kk", self_test=False)
+    assert checked.content is None
+    assert [p for p in checked.problems if "main-menu" in p] == [
+        "knowledge/symbols.yaml: no main-menu section lists the topic 'symbols' (SECTION_TOPICS in bot/library.py)"
+    ]
 
 
 def test_every_entry_is_in_three_languages_with_six_phrasings_and_a_linked_source(kb):

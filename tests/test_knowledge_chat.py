@@ -146,16 +146,21 @@ async def test_greetings_and_actions_are_not_searched(bot, emulator):
 async def test_a_dislike_reaches_staff_who_can_teach_the_bot_and_others_are_refused(bot, emulator):
     user = emulator.user(214, language_code="ru")
     (answer,) = await user.send("мгп это что")
+    down = next(data for data in datas(answer) if data.startswith("fb:down:"))
+    await user.forge_press("fb:up:ru:henry-dunant", message=answer, expect_reply=False)  # an entry it does not answer
+    assert not user.callback_answers[-1]["text"].startswith("Спасибо")
     await user.press("👎", message=answer)
     assert "👎" not in labels(user.messages[-1])  # one vote per answer
     assert user.callback_answers[-1]["text"].startswith("Спасибо")
+    await user.forge_press(down, message=user.messages[-1], expect_reply=False)  # again, from a modified client
+    assert not user.callback_answers[-1]["text"].startswith("Спасибо")
     for command in ("/feedback", "/unanswered"):
         (refused,) = await user.send(command)
         assert refused.plain == STAFF_ONLY["ru"]
 
     staff = emulator.user(STAFF_ID, language_code="en")
     report, title, question = await staff.send("/feedback")
-    assert "👎 1" in report.plain and "ihl-what-is" in report.plain
+    assert "👎 1" in report.plain and "ihl-what-is" in report.plain and "henry-dunant" not in report.plain
     assert "«мгп это что»" in question.plain
     assert "✖️ None of these" in labels(question)
 

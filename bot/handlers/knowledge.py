@@ -15,15 +15,6 @@ from bot.views.menu import MENU_ROWS
 
 SECTIONS = {section for row in MENU_ROWS for section in row}
 
-# Typed messages that get a UI text and the menu, by the kind the engine gives them.
-_SHORT_REPLIES = {
-    "greeting": "answer.greeting",
-    "thanks": "answer.thanks",
-    "content_free": "answer.tell_more",
-    "out_of_scope": "answer.out_of_scope",
-    "unknown": "answer.unknown",
-}
-
 
 async def open_section(update: Update, context: BotContext) -> None:
     """Show a page of a main-menu section (or the main menu itself) in place."""
@@ -75,7 +66,10 @@ async def show_related(update: Update, context: BotContext) -> None:
 async def record_vote(update: Update, context: BotContext) -> None:
     """Store a 👍 or 👎 on an answer (a 👎 with the question asked, masked) and thank the person."""
     query, parsed = update.callback_query, context.callback
-    if context.content.library.kb.get(parsed["entry"]) is None:
+    # Telegram passes on any callback data a modified client sends: only a vote the answer still
+    # offers counts (not one on another entry, nor a second one on this answer).
+    on_answer = query.message is not None and views.has_button(query.message.reply_markup, query.data)
+    if not on_answer or context.content.library.kb.get(parsed["entry"]) is None:
         await query.answer(context.t("errors.stale_button"))
         return
     disliked = parsed["vote"] == "down"
@@ -115,7 +109,7 @@ async def answer_text(update: Update, context: BotContext) -> None:
     else:
         if result.kind == "unknown":  # in scope but not in the content yet: staff see it in /unanswered
             await services.question_log.record("unknown", lang, question=mask_personal(message.text, _own_names(update)))
-        text, markup = views.short_reply(context.texts, lang, _SHORT_REPLIES.get(result.kind, "answer.unknown"))
+        text, markup = views.short_reply(context.texts, lang, views.SHORT_REPLIES.get(result.kind, "answer.unknown"))
         await send(update, context, text, markup)
 
 

@@ -106,10 +106,6 @@ class Analyzer:
                 position += 1
         return result
 
-    def synonym_term(self, stem_text: str, lang: str) -> str:
-        """The term a single stem stands for in `lang` (its synonym group's, or itself)."""
-        return self._groups.get(lang, {}).get((stem_text,), stem_text)
-
 
 class Analysed(NamedTuple):
     """One analysed text."""

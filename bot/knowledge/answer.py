@@ -23,6 +23,12 @@ class Rule:
     min_matched_weight: float  # the same share, each word weighted by how rare it is
     min_known: float  # the share of the question's words the content uses at all
 
+    def admits(self, score, margin, matched, matched_weight, known):
+        """True when every figure reaches its threshold; element by element for numpy arrays
+        (bench/calibrate.py tries rules on every tuning question at once)."""
+        return ((score >= self.min_score) & (margin >= self.min_margin) & (matched > self.min_matched)
+                & (matched_weight >= self.min_matched_weight) & (known >= self.min_known))
+
 
 # Calibrated with bench/calibrate.py on tuning data only: bench/eval/*.yaml and bench/eval/tuning2/
 # (with their out-of-scope questions) and bench/crossval.py (the content's own questions, fold by
@@ -113,8 +119,7 @@ class Evidence:
 
     def satisfies(self, rule: Rule) -> bool:
         """True when every figure reaches the rule's threshold."""
-        return (self.hits[0].score >= rule.min_score and self.margin >= rule.min_margin and self.matched > rule.min_matched
-                and self.matched_weight >= rule.min_matched_weight and self.known >= rule.min_known)
+        return bool(rule.admits(self.hits[0].score, self.margin, self.matched, self.matched_weight, self.known))
 
     @property
     def margin(self) -> float:

@@ -10,7 +10,7 @@ from typing import Any
 from bot.knowledge.model import LANGS, ContentError, Entry, EntryText, KnowledgeBase, Source
 from bot.knowledge.normalize import normalize
 from bot.knowledge.word_lists import read_intents, read_lexicon
-from bot.knowledge.yaml_reader import as_strings, read_yaml
+from bot.knowledge.yaml_reader import as_strings, read_items, unknown_keys
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_QUESTIONS = 6
@@ -42,17 +42,11 @@ def read_content(content_dir: Path) -> tuple[KnowledgeBase | None, list[str]]:
     all_ids: set[str] = set()  # broken entries too, so `related` pointing at them is not reported twice
     topics: list[str] = []
     for path in files:
-        label = f"knowledge/{path.name}"
-        document = read_yaml(path, label, problems)
-        if document is None:
-            continue
-        data, lines = document
-        if not isinstance(data, dict) or set(data) != {"entries"} or not isinstance(data["entries"], list):
-            problems.append(f"{label}: the top level must be a mapping with one key 'entries' holding a list")
+        items = read_items(path, f"knowledge/{path.name}", "entries", problems)
+        if items is None:
             continue
         topics.append(path.stem)
-        for index, raw in enumerate(data["entries"]):
-            where = f"{label}:{lines[index]}" if index < len(lines) else label
+        for where, raw in items:
             if isinstance(raw, dict) and isinstance(raw.get("id"), str):
                 all_ids.add(raw["id"])
             entry = _parse_entry(raw, path.stem, where, problems)
@@ -80,11 +74,9 @@ def _parse_entry(raw: Any, topic: str, where: str, problems: list[str]) -> Entry
     name = f"{where}: {entry_id}" if isinstance(entry_id, str) else where
     count = len(problems)
     missing = [key for key in _REQUIRED_KEYS if key not in raw]
-    extra = [str(key) for key in raw if key not in _REQUIRED_KEYS + _OPTIONAL_KEYS]
     for key in missing:
         problems.append(f"{name}: missing {'language ' if key in LANGS else ''}'{key}'")
-    if extra:
-        problems.append(f"{name}: unknown key(s) {', '.join(extra)} (allowed: {', '.join(_REQUIRED_KEYS + _OPTIONAL_KEYS)})")
+    unknown_keys(raw, _REQUIRED_KEYS + _OPTIONAL_KEYS, name, problems)
     if not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id):
         problems.append(f"{name}: bad id {entry_id!r} (lowercase a-z, 0-9 and '-')")
     if "topic" in raw and raw["topic"] != topic:
@@ -154,9 +146,7 @@ def _parse_text(raw: Any, name: str, problems: list[str]) -> EntryText | None:
     for key in _TEXT_KEYS:
         if key not in raw:
             problems.append(f"{name}: missing '{key}'")
-    extra = [str(key) for key in raw if key not in _TEXT_KEYS]
-    if extra:
-        problems.append(f"{name}: unknown key(s) {', '.join(extra)} (allowed: title, questions, answer)")
+    unknown_keys(raw, _TEXT_KEYS, name, problems)
     title, answer = raw.get("title"), raw.get("answer")
     if "title" in raw:
         if not isinstance(title, str) or not title.strip():

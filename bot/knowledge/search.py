@@ -209,7 +209,7 @@ class SearchIndex:
         count), and the same share weighted by how rare each term is (a word the content never uses
         weighs most): "жарты ай татуировкасы" says "жарты ай", but its rare word is the tattoo."""
         tokens = self._in_language(self.question_tokens(tokens), hit.lang)
-        words = [t for t in tokens if t not in self.noise and t not in question_words() and not t.isdigit()]
+        words = [t for t in tokens if self._is_content(t)]
         pairs = dict(self.analyzer.aligned(words, hit.lang))
         if not pairs:
             return 1.0, 1.0
@@ -222,7 +222,7 @@ class SearchIndex:
             weight = max(field.idf_of(alternative) for alternative, _ in alternatives) or field.max_idf
             found = any(field.has(alternative, entry) for alternative, _ in alternatives)
             if not found and len(token) > 3:  # a misspelling that a listed question uses is a word too
-                found = any(field.has(alternative, entry) for alternative, _ in vocabulary.neighbours(token, term))
+                found = any(field.has(alternative, entry) for alternative, _ in vocabulary.neighbours(token))
             matched += found
             matched_weight += weight * found
             total_weight += weight
@@ -314,8 +314,7 @@ class SearchIndex:
         total = np.zeros(len(self.entry_ids), dtype=np.float32)
         for field in (QUESTION, ENTRY, TITLE):
             total += FIELD_WEIGHTS[field] * language.fields[field].coverage(query, UNKNOWN_WORD_SHARE * unknown)
-        grams = [gram for token in dict.fromkeys(tokens) if token not in self.noise and token not in questions
-                 and not token.isdigit() for gram in _grams(token)]
+        grams = [gram for token in dict.fromkeys(tokens) if self._is_content(token) for gram in _grams(token)]
         chars = language.fields[CHARS]
         missing = sum(1 for gram in grams if gram not in chars.vocab)
         total += FIELD_WEIGHTS[CHARS] * chars.coverage([(1.0, [(gram, 1.0)]) for gram in grams], UNKNOWN_WORD_SHARE * missing)

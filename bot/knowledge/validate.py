@@ -10,11 +10,10 @@ from bot.knowledge.answer import Answer, route
 from bot.knowledge.loader import read_content
 from bot.knowledge.model import LANGS, Entry, KnowledgeBase
 from bot.knowledge.search import SearchIndex
-from bot.telegram_html import html_error, html_to_text
+from bot.telegram_html import MAX_TEXT_LENGTH, html_error, html_to_text
 
 # A phone screen shows about this much without scrolling; longer subjects are split into entries.
 MAX_VISIBLE_ANSWER = 700
-TELEGRAM_MAX_TEXT = 4096
 # A digit group; a separator followed by exactly three digits is a thousands separator (1,797 / 1 797).
 _NUMBER = re.compile(r"\d+(?:[ ,\u00a0\u202f]\d{3}(?!\d))*")
 _QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”|„[^“”]*[“”]")
@@ -78,8 +77,8 @@ def text_problems(entry: Entry, lang: str) -> list[str]:
     problems = []
     if len(visible) > MAX_VISIBLE_ANSWER:
         problems.append(f"answer is {len(visible)} visible characters (at most {MAX_VISIBLE_ANSWER}); split it")
-    if len(text.answer) > TELEGRAM_MAX_TEXT:
-        problems.append(f"answer is {len(text.answer)} characters (Telegram's limit is {TELEGRAM_MAX_TEXT})")
+    if len(text.answer) > MAX_TEXT_LENGTH:
+        problems.append(f"answer is {len(text.answer)} characters (Telegram's limit is {MAX_TEXT_LENGTH})")
     first_line = visible.splitlines()[0].strip(" .:!") if visible else ""
     if first_line.casefold() == text.title.strip(" .:!").casefold():
         problems.append("answer repeats its title as the first line")

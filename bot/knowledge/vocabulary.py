@@ -55,7 +55,7 @@ class Vocabulary:
             return []
         return self._typos(word) or self._prefixes(term)
 
-    def neighbours(self, word: str, term: str) -> list[tuple[str, float]]:
+    def neighbours(self, word: str) -> list[tuple[str, float]]:
         """The words one typo away from a query word, even when it is itself a word of the texts
         (a misspelt listed question puts "convension" in the vocabulary)."""
         return self._typos(word)

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.knowledge.model import ACTIONS, INTENT_KINDS, LANGS, ActionRule, Emergency, Intents, LanguageNames, Lexicon
 from bot.knowledge.normalize import tokenize
-from bot.knowledge.yaml_reader import as_strings, read_yaml
+from bot.knowledge.yaml_reader import as_strings, read_yaml, unknown_keys
 
 EMERGENCY_NUMBER = "112"  # every emergency reply must give it
 _EMERGENCY_LISTS = ("danger", "calls", "disasters", "now", "about", "hypothetical")
@@ -25,7 +25,8 @@ def read_lexicon(content_dir: Path, problems: list[str]) -> Lexicon | None:
     return Lexicon(synonyms=synonyms, emergency=emergency, languages=languages)
 
 
-def _mapping(path: Path, problems: list[str], keys: str) -> dict | None:
+def _mapping(path: Path, problems: list[str], keys: tuple[str, ...]) -> dict | None:
+    """The file's top-level mapping, its unknown keys reported; None when it is missing or no mapping."""
     label = path.name
     if not path.is_file():
         problems.append(f"{label}: missing")
@@ -35,17 +36,15 @@ def _mapping(path: Path, problems: list[str], keys: str) -> dict | None:
         return None
     data, _ = document
     if not isinstance(data, dict):
-        problems.append(f"{label}: must be a mapping ({keys})")
+        problems.append(f"{label}: must be a mapping ({', '.join(keys)})")
         return None
-    unknown = [str(key) for key in data if key not in keys.split(", ")]
-    if unknown:
-        problems.append(f"{label}: unknown key(s) {', '.join(unknown)} (allowed: {keys})")
+    unknown_keys(data, keys, label, problems)
     return data
 
 
 def _read_synonyms(path: Path, problems: list[str]) -> dict[str, list[list[str]]] | None:
     """Per language, groups of words or phrases that mean the same to the search."""
-    data = _mapping(path, problems, "kk, ru, en")
+    data = _mapping(path, problems, LANGS)
     if data is None:
         return None
     groups: dict[str, list[list[str]]] = {}
@@ -72,7 +71,7 @@ def _read_synonyms(path: Path, problems: list[str]) -> dict[str, list[list[str]]
 
 def _read_emergency(path: Path, problems: list[str]) -> Emergency | None:
     """The emergency phrasings per language, the reply (with 112) and the entries it links to."""
-    data = _mapping(path, problems, "entries, reply, " + ", ".join(_EMERGENCY_LISTS))
+    data = _mapping(path, problems, ("entries", "reply", *_EMERGENCY_LISTS))
     if data is None:
         return None
     label = path.name
@@ -95,7 +94,7 @@ def _read_emergency(path: Path, problems: list[str]) -> Emergency | None:
 
 def _read_languages(path: Path, problems: list[str]) -> LanguageNames | None:
     """Names of each language ("по-русски", "қазақша", "english") and the words of a switch request."""
-    data = _mapping(path, problems, "names, request_words, refusals_before, refusals_after")
+    data = _mapping(path, problems, ("names", "request_words", "refusals_before", "refusals_after"))
     if data is None:
         return None
     count = len(problems)
@@ -119,7 +118,7 @@ def _read_languages(path: Path, problems: list[str]) -> LanguageNames | None:
 def read_intents(path: Path, problems: list[str]) -> Intents | None:
     """Read intents.yaml: greeting/thanks phrases, fillers and empty words per language, word groups, actions."""
     count = len(problems)
-    data = _mapping(path, problems, ", ".join((*INTENT_KINDS, "fillers", "empty", "words", "actions")))
+    data = _mapping(path, problems, (*INTENT_KINDS, "fillers", "empty", "words", "actions"))
     if data is None:
         return None
     label = path.name
@@ -177,10 +176,7 @@ def _action_rule(raw: Any, name: str, words: dict[str, list[str]], problems: lis
     if not isinstance(raw, dict) or "when" not in raw:
         problems.append(f"{name}: must be a mapping with 'when' (a list of lists of word groups)")
         return None
-    keys = ("when", "not_with", "unless", "max_other_words")
-    extra = [str(key) for key in raw if key not in keys]
-    if extra:
-        problems.append(f"{name}: unknown key(s) {', '.join(extra)} (allowed: {', '.join(keys)})")
+    unknown_keys(raw, ("when", "not_with", "unless", "max_other_words"), name, problems)
     when = raw["when"]
     if not isinstance(when, list) or not when or not all(as_strings(line) for line in when):
         problems.append(f"{name}: when must be a list of lists of word groups, e.g. [[want, volunteer]]")

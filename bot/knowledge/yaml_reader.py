@@ -38,6 +38,26 @@ def read_yaml(path: Path, label: str, problems: list[str], list_key: str = "entr
     return data, lines
 
 
+def read_items(path: Path, label: str, key: str, problems: list[str]) -> list[tuple[str, Any]] | None:
+    """The items of a file whose top level is `key:` holding a list, each with its place
+    ("quiz/history.yaml:12"); None when the file is unusable."""
+    document = read_yaml(path, label, problems, list_key=key)
+    if document is None:
+        return None
+    data, lines = document
+    if not isinstance(data, dict) or set(data) != {key} or not isinstance(data[key], list):
+        problems.append(f"{label}: the top level must be a mapping with one key '{key}' holding a list")
+        return None
+    return [(f"{label}:{lines[i]}" if i < len(lines) else label, raw) for i, raw in enumerate(data[key])]
+
+
+def unknown_keys(raw: dict, allowed: tuple[str, ...], name: str, problems: list[str]) -> None:
+    """Report the keys of a mapping that are not among `allowed`."""
+    extra = [str(key) for key in raw if key not in allowed]
+    if extra:
+        problems.append(f"{name}: unknown key(s) {', '.join(extra)} (allowed: {', '.join(allowed)})")
+
+
 def as_strings(raw: Any) -> list[str] | None:
     """A list of scalars as strings (numbers such as 1859 are allowed unquoted), else None. YAML reads
     unquoted no/yes/on/off as true or false: such a list is refused rather than searched for "False"."""

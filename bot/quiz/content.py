@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.knowledge.loader import ID_PATTERN
 from bot.knowledge.model import LANGS
-from bot.knowledge.yaml_reader import read_yaml
+from bot.knowledge.yaml_reader import read_items, unknown_keys
 from bot.telegram_html import html_to_text
 
 # Telegram's sendPoll limits: question 1-300 characters, option 1-100 characters,
@@ -131,16 +131,12 @@ def _numbers(text: str) -> list[str]:
 def _read_questions(path: Path, problems: list[str]) -> list[tuple[str, Any]]:
     """The file's questions, each with its place ("quiz/history.yaml:12"); none when the file is unusable."""
     label = f"quiz/{path.name}"
-    document = read_yaml(path, label, problems, list_key="questions")
-    if document is None:
+    items = read_items(path, label, "questions", problems)
+    if items is None:
         return []
-    data, lines = document
-    if not isinstance(data, dict) or set(data) != {"questions"} or not isinstance(data["questions"], list):
-        problems.append(f"{label}: the top level must be a mapping with one key 'questions' holding a list")
-        return []
-    if not data["questions"]:
+    if not items:
         problems.append(f"{label}: no questions (a topic file needs at least 1)")
-    return [(f"{label}:{line}", raw) for line, raw in zip(lines, data["questions"])]
+    return items
 
 
 def _parse_question(
@@ -156,7 +152,7 @@ def _parse_question(
     for key in _KEYS:
         if key not in raw:
             problems.append(f"{name}: missing {'language ' if key in LANGS else ''}'{key}'")
-    _unknown_keys(raw, _KEYS, name, problems)
+    unknown_keys(raw, _KEYS, name, problems)
     if "id" in raw and (not isinstance(question_id, str) or not ID_PATTERN.match(question_id)):
         problems.append(f"{name}: bad id {question_id!r} (lowercase a-z, 0-9 and '-')")
     entry = raw.get("entry")
@@ -195,7 +191,7 @@ def _parse_text(raw: Any, name: str, problems: list[str]) -> QuizText | None:
     for key in _TEXT_KEYS:
         if key not in raw:
             problems.append(f"{name}: missing '{key}'")
-    _unknown_keys(raw, _TEXT_KEYS, name, problems)
+    unknown_keys(raw, _TEXT_KEYS, name, problems)
     question = _plain_text(raw["question"], "question", MAX_QUESTION, name, problems) if "question" in raw else None
     options = _options(raw["options"], name, problems) if "options" in raw else None
     explanation = (
@@ -282,12 +278,6 @@ def _is_new_text(question: QuizQuestion, seen: dict[tuple[str, str], str], probl
     if not duplicates:
         seen.update(dict.fromkeys(keys.values(), question.id))
     return not duplicates
-
-
-def _unknown_keys(raw: dict, allowed: tuple[str, ...], name: str, problems: list[str]) -> None:
-    extra = [str(key) for key in raw if key not in allowed]
-    if extra:
-        problems.append(f"{name}: unknown key(s) {', '.join(extra)} (allowed: {', '.join(allowed)})")
 
 
 def _fold(text: str) -> str:

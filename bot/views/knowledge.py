@@ -15,6 +15,14 @@ from bot.views.menu import main_menu
 PAGE_SIZE = 8
 # Sources shown under an answer: the first ones are the best; more would crowd the answer.
 SHOWN_SOURCES = 2
+# Typed messages that get a UI text and the menu, by the kind the engine gives them.
+SHORT_REPLIES = {
+    "greeting": "answer.greeting",
+    "thanks": "answer.thanks",
+    "content_free": "answer.tell_more",
+    "out_of_scope": "answer.out_of_scope",
+    "unknown": "answer.unknown",
+}
 
 
 def render_entry(entry: Entry, lang: str, texts: Texts) -> str:
@@ -92,6 +100,11 @@ def emergency(texts: Texts, lang: str, reply: str, entries: list[Entry]) -> tupl
 def short_reply(texts: Texts, lang: str, key: str) -> tuple[str, InlineKeyboardMarkup]:
     """A reply that is a UI text with the main menu under it (greeting, thanks, tell me more, don't know…)."""
     return texts.get(lang, key), main_menu(texts, lang)
+
+
+def has_button(markup: InlineKeyboardMarkup | None, callback_data: str) -> bool:
+    """True when the buttons include one carrying exactly this callback data."""
+    return markup is not None and any(b.callback_data == callback_data for row in markup.inline_keyboard for b in row)
 
 
 def without_votes(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
