@@ -119,6 +119,23 @@ async def test_a_round_skips_the_questions_of_the_chats_last_three_rounds(tmp_pa
         await db.close()
 
 
+async def test_only_the_player_answers_a_private_round_even_in_a_forwarded_poll(tmp_path, project_content):
+    bank = project_content.quiz
+    db = await Database.open(tmp_path / "quiz.sqlite3")
+    try:
+        rounds = QuizRounds(QuizRepository(db), lambda: bank, rng=random.Random(5))
+        round_ = await rounds.start(78, "private", "en", "mixed", replace=True)
+        step = await rounds.step(round_)
+        await rounds.poll_sent(step, "poll-1", 10, None)
+        friend = await rounds.answer("poll-1", 79, "Friend", [0])  # the poll forwarded to a friend, who answers
+        assert not friend.counted and friend.round.position == 0
+        player = await rounds.answer("poll-1", 78, "Player", [0])
+        assert player.counted and player.round.position == 1
+        assert [(a.user_id, a.position) for a in await QuizRepository(db).answers(round_.id)] == [(78, 0)]
+    finally:
+        await db.close()
+
+
 async def test_read_more_and_play_again_from_the_result(bot, emulator, project_content):
     content, t = project_content, texts_of(project_content, "en")
     user = emulator.user(501, "Dana")

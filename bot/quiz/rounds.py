@@ -116,8 +116,10 @@ class QuizRounds:
         correct = question is not None and chosen == question.correct
         private = round_.kind == PRIVATE
         current = round_.playing and asked.position == round_.position
+        # A forwarded poll is the same poll: in a private round only the chat's own person may answer it.
+        counts = not private or (current and user_id == round_.chat_id)
         counted = False
-        if round_.playing and (current or not private):
+        if round_.playing and counts:
             counted = await self.repo.answer(
                 round_.id, asked.position, user_id, chosen, correct,
                 first_name=None if private else first_name, advance=private and current,
