@@ -178,6 +178,21 @@ async def test_stop_is_one_tap_and_an_old_stop_button_does_nothing(bot, emulator
     assert user.callback_answers[-1]["text"] == t("quiz.already_over")
 
 
+async def test_forged_quiz_buttons_change_nothing(bot, emulator, read_db, project_content):
+    t = texts_of(project_content, "en")
+    player, other = emulator.user(504, "Aru"), emulator.user(505, "Miras")
+    _, poll = await player.send("/start quiz_history")
+    (picker,) = await other.send("/quiz")
+    round_id = poll.button_data[0][0].split(":")[-1]
+    await other.forge_press(f"quiz:stop:{round_id}", message=picker, expect_reply=False)  # another chat's round
+    assert other.callback_answers[-1]["text"] == t("quiz.already_over")
+    await other.forge_press("quiz:topics", message=picker, expect_reply=False)  # no button carries it
+    assert other.callback_answers[-1]["text"] == t("errors.stale_button")
+    assert other.messages[-1].plain == t("quiz.choose")
+    db = await read_db()
+    assert [r["status"] for r in await db.fetchall("SELECT status FROM quiz_rounds")] == ["playing"]
+
+
 async def test_deep_links_open_a_round_on_their_topic(bot, emulator, project_content):
     content, t = project_content, texts_of(project_content, "kk")
     user = emulator.user(503, "Ерлан", language_code="kk")

@@ -48,13 +48,10 @@ async def on_button(update: Update, context: BotContext) -> None:
     """A topic chosen, or ✖️ Stop pressed under a poll (in a group, by an admin only)."""
     query, parsed, host = update.callback_query, context.callback, context.services.quiz
     action, group = parsed["action"], update.effective_chat.type != "private"
-    if group and action in ("go", "stop") and not await _is_admin(update, context):
+    if group and not await _is_admin(update, context):
         await query.answer(context.t("quiz.group_admins_only"), show_alert=True)
         return
-    if action == "topics":
-        await query.answer()
-        await show_topics(update, context, in_place=True)
-    elif action == "go" and group:
+    if action == "go" and group:
         await query.answer()
         await _start_group_round(update, context, parsed["topic"], in_place=True)
     elif action == "go":
