@@ -136,6 +136,28 @@ async def test_only_the_player_answers_a_private_round_even_in_a_forwarded_poll(
         await db.close()
 
 
+async def test_a_restart_sends_the_poll_a_crash_kept_back_and_leaves_a_waiting_round_alone(
+        running_bot, emulator, db_path, read_db, project_content):
+    waiting, cut_off = emulator.user(506, "Asel"), emulator.user(507, "Nurlan")
+    async with running_bot():
+        _, poll = await waiting.send("/start quiz_history")  # then the person leaves the round
+    db = await Database.open(db_path)
+    try:  # a round started just before a crash, its first poll not sent yet
+        await QuizRounds(QuizRepository(db), lambda: project_content.quiz).start(507, "private", "en", "ihl",
+                                                                                replace=True)
+    finally:
+        await db.close()
+    mark = len(emulator.state.events)
+    async with running_bot():
+        sent = await emulator.wait_for_message(507, mark, lambda m: m.kind == "poll", timeout=10)
+        await emulator.wait_until_idle()
+    assert question_of(project_content, "en", sent).topic == "ihl"
+    assert [m.message_id for m in waiting.messages if m.kind == "poll"] == [poll.message_id]
+    db = await read_db()
+    rows = await db.fetchall("SELECT poll_id FROM quiz_round_questions WHERE position = 0")
+    assert len(rows) == 2 and all(r["poll_id"] for r in rows)
+
+
 async def test_read_more_and_play_again_from_the_result(bot, emulator, project_content):
     content, t = project_content, texts_of(project_content, "en")
     user = emulator.user(501, "Dana")

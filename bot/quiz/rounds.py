@@ -84,9 +84,9 @@ class QuizRounds:
         """The round being played in the chat, or None."""
         return await self.repo.playing(chat_id)
 
-    async def all_playing(self) -> list[Round]:
-        """Every round still being played."""
-        return await self.repo.all_playing()
+    async def to_resume(self) -> list[tuple[Round, Asked]]:
+        """The rounds a restart must act on: a poll not sent yet, or a group poll to time again."""
+        return await self.repo.to_resume()
 
     async def by_poll(self, poll_id: str) -> tuple[Round, Asked] | None:
         """The round and question a poll was sent for, or None."""
