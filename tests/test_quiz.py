@@ -285,6 +285,9 @@ async def test_in_a_group_only_admins_start_or_stop_a_quiz(running_bot, emulator
         closed, table = await admin.press("✖️", message=poll)
         assert closed.media["poll"]["is_closed"]
         assert table.plain.splitlines()[:2] == [ru("quiz.group_stopped"), ru("quiz.group_result", topic=ru("quiz.topics.history"))]
+        (picker,) = await admin.send("/quiz", chat=group)
+        await admin.forge_press("quiz:go:cooking", message=picker, chat=group, expect_reply=False)  # a topic gone since
+        assert group.last.message_id == picker.message_id and group.last.plain == ru("quiz.choose_group")
     db = await read_db()
     assert [r["status"] for r in await db.fetchall("SELECT status FROM quiz_rounds")] == ["stopped"]
 

@@ -36,12 +36,7 @@ async def start_in_group(update: Update, context: BotContext) -> None:
     if await context.services.quiz.rounds.playing(chat.id) is not None:
         await update.effective_message.reply_text(context.t("quiz.group_already"))
         return
-    topic = context.args[0].lower() if context.args else None
-    if topic in context.services.quiz.rounds.topics():
-        await _start_group_round(update, context, topic)
-        return
-    await send(update, context, *views.topic_picker(context.texts, context.lang, context.services.quiz.rounds.topics(),
-                                                    group=True))
+    await _start_group_round(update, context, context.args[0].lower() if context.args else "")
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -88,7 +83,12 @@ async def show_stats(update: Update, context: BotContext) -> None:
 
 
 async def _start_group_round(update: Update, context: BotContext, topic: str, *, in_place: bool = False) -> None:
+    """A round on the topic; an unknown one (none given, or gone since a /reload) shows the group's picker."""
     host, lang = context.services.quiz, context.lang
+    if topic not in host.rounds.topics():
+        text, markup = views.topic_picker(context.texts, lang, host.rounds.topics(), group=True)
+        await (edit(update, context, text, markup) if in_place else send(update, context, text, markup))
+        return
     round_ = await host.start(update.effective_chat.id, GROUP, lang, topic)
     if round_ is None:
         await send(update, context, context.t("quiz.group_already"))
