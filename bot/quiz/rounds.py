@@ -26,12 +26,11 @@ class Step:
 
 @dataclass(frozen=True)
 class Answered:
-    """What one answer did: counted or not, right or not, and the round as it is after it."""
+    """What one answer did: counted or not, and the round as it is after it."""
 
     round: Round
     asked: Asked
     counted: bool
-    correct: bool
 
 
 @dataclass(frozen=True)
@@ -124,7 +123,7 @@ class QuizRounds:
                 round_.id, asked.position, user_id, chosen, correct,
                 first_name=None if private else first_name, advance=private and current,
             )
-        return Answered(await self.repo.get(round_.id), asked, counted, correct)
+        return Answered(await self.repo.get(round_.id), asked, counted)
 
     async def answer_count(self, round_: Round) -> int:
         """How many players answered the current question."""
