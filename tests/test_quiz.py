@@ -328,6 +328,7 @@ async def test_forget_me_erases_quiz_rounds_answers_and_names(running_bot, emula
     assert await db.fetchall("SELECT * FROM quiz_rounds WHERE chat_id = 632") == []
     assert await db.fetchall("SELECT * FROM quiz_answers WHERE user_id = 632") == []
     assert await db.fetchall("SELECT * FROM quiz_players WHERE user_id = 632") == []
+    assert await db.fetchall("SELECT * FROM quiz_round_questions WHERE round_id NOT IN (SELECT id FROM quiz_rounds)") == []
     assert len(await db.fetchall("SELECT * FROM quiz_answers WHERE user_id = 631")) == 1  # the others' stay
 
 
