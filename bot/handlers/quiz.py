@@ -8,7 +8,7 @@ from telegram.error import TelegramError
 from bot.access import staff_only
 from bot.context import BotContext
 from bot.quiz.rounds import GROUP
-from bot.replies import edit, send
+from bot.replies import send, show
 from bot.replies.quiz import play, show_topics
 from bot.views import quiz as views
 
@@ -87,14 +87,14 @@ async def _start_group_round(update: Update, context: BotContext, topic: str, *,
     host, lang = context.services.quiz, context.lang
     if topic not in host.rounds.topics():
         text, markup = views.topic_picker(context.texts, lang, host.rounds.topics(), group=True)
-        await (edit(update, context, text, markup) if in_place else send(update, context, text, markup))
+        await show(update, context, text, markup, in_place=in_place)
         return
     round_ = await host.start(update.effective_chat.id, GROUP, lang, topic)
     if round_ is None:
         await send(update, context, context.t("quiz.group_already"))
         return
     text = views.intro(context.texts, lang, round_.topic, round_.size, seconds=host.group_seconds)
-    await (edit(update, context, text) if in_place else send(update, context, text))
+    await show(update, context, text, in_place=in_place)
     await host.send_current(round_)
 
 
