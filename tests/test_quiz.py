@@ -119,21 +119,16 @@ async def test_a_round_skips_the_questions_of_the_chats_last_three_rounds(tmp_pa
         await db.close()
 
 
-async def test_only_the_player_answers_a_private_round_even_in_a_forwarded_poll(tmp_path, project_content):
-    bank = project_content.quiz
-    db = await Database.open(tmp_path / "quiz.sqlite3")
-    try:
-        rounds = QuizRounds(QuizRepository(db), lambda: bank, rng=random.Random(5))
-        round_ = await rounds.start(78, "private", "en", "mixed", replace=True)
-        step = await rounds.step(round_)
-        await rounds.poll_sent(step, "poll-1", 10, None)
-        friend = await rounds.answer("poll-1", 79, "Friend", [0])  # the poll forwarded to a friend, who answers
-        assert not friend.counted and friend.round.position == 0
-        player = await rounds.answer("poll-1", 78, "Player", [0])
-        assert player.counted and player.round.position == 1
-        assert [(a.user_id, a.position) for a in await QuizRepository(db).answers(round_.id)] == [(78, 0)]
-    finally:
-        await db.close()
+async def test_only_the_player_answers_a_private_round_even_in_a_forwarded_poll(bot, emulator, read_db):
+    player, friend = emulator.user(508, "Aru"), emulator.user(509, "Miras")
+    _, poll = await player.send("/start quiz_history")
+    await bot.bot.forward_message(friend.id, player.id, poll.message_id)  # a forwarded poll is the same poll
+    await friend.vote(friend.last, 0, expect_reply=False)
+    await emulator.wait_until_idle()
+    assert player.last.message_id == poll.message_id  # the player's round did not move on
+    db = await read_db()
+    assert await db.fetchall("SELECT user_id FROM quiz_answers") == []
+    assert (await db.fetchone("SELECT position FROM quiz_rounds"))["position"] == 0
 
 
 async def test_a_restart_sends_the_poll_a_crash_kept_back_and_leaves_a_waiting_round_alone(
