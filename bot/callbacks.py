@@ -24,7 +24,7 @@ FORGET = "forget"  # forget:<yes|no>
 APPLICATION_STATUS = "vapp"  # vapp:<status>:<application id>  (staff buttons on a posted application)
 APPLICATION_LIST = "vlist"  # vlist:<status>
 TEACH = "teach"  # teach:<question log id>:<entry id|none>  (staff: attach a question to an entry)
-QUIZ = "quiz"  # quiz:topics | quiz:go:<topic|mixed> | quiz:stop:<round id>
+QUIZ = "quiz"  # quiz:go:<topic|mixed> | quiz:stop:<round id>
 
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _INT = r"\d{1,12}"
@@ -75,7 +75,7 @@ SHAPES: dict[str, list[tuple[_Part, ...]]] = {
     APPLICATION_STATUS: [(_p("status", _WORD), _n("app"))],
     APPLICATION_LIST: [(_p("status", _WORD),)],
     TEACH: [(_n("question"), _p("entry", _ID))],
-    QUIZ: [(_p("action", "topics"),), (_p("action", "go"), _p("topic", _WORD)), (_p("action", "stop"), _n("round"))],
+    QUIZ: [(_p("action", "go"), _p("topic", _WORD)), (_p("action", "stop"), _n("round"))],
 }
 
 

@@ -79,24 +79,27 @@ def load_settings(
         return raw.strip() if raw is not None and raw.strip() != "" else None
 
     webhook_url = _webhook_url(get("WEBHOOK_URL"))
-    return Settings(
+    database_path = get("DATABASE_PATH")
+    parsed = dict(
         bot_token=_token(get("BOT_TOKEN")),
         bot_api_base_url=_url(get("BOT_API_BASE_URL")),
-        database_path=Path(get("DATABASE_PATH") or "data/bot.sqlite3"),
+        database_path=Path(database_path) if database_path else None,
         content_dir=_content_dir(get("CONTENT_DIR")),
         admin_ids=_admin_ids(get("ADMIN_IDS")),
         staff_chat_id=_int("STAFF_CHAT_ID", get("STAFF_CHAT_ID")),
         default_language=_language(get("DEFAULT_LANGUAGE")),
-        broadcast_rate=_rate("BROADCAST_RATE", get("BROADCAST_RATE"), 25.0),
-        paid_broadcast_rate=_rate("PAID_BROADCAST_RATE", get("PAID_BROADCAST_RATE"), 1000.0),
+        broadcast_rate=_rate("BROADCAST_RATE", get("BROADCAST_RATE")),
+        paid_broadcast_rate=_rate("PAID_BROADCAST_RATE", get("PAID_BROADCAST_RATE")),
         paid_broadcast_stars=_price(get("PAID_BROADCAST_STARS")),
         webhook_url=webhook_url,
         webhook_secret=_secret(get("WEBHOOK_SECRET"), webhook_url),
-        listen=get("LISTEN") or "0.0.0.0",
+        listen=get("LISTEN"),
         port=_port(get("PORT")),
         bot_username=_username(get("BOT_USERNAME")),
         start_retries=_retries(get("START_RETRIES")),
     )
+    # A setting left unset (None) takes the default written once, in Settings.
+    return Settings(**{name: value for name, value in parsed.items() if value is not None})
 
 
 def require_token(settings: Settings) -> str:
@@ -117,9 +120,9 @@ def _token(raw: str | None) -> str | None:
     return raw
 
 
-def _url(raw: str | None) -> str:
+def _url(raw: str | None) -> str | None:
     if raw is None:
-        return DEFAULT_API_BASE_URL
+        return None
     parsed = urlparse(raw)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise ConfigError("BOT_API_BASE_URL", f"{raw!r} is not an http(s) URL such as {DEFAULT_API_BASE_URL}")
@@ -133,9 +136,9 @@ def _content_dir(raw: str | None) -> Path:
     return path
 
 
-def _admin_ids(raw: str | None) -> frozenset[int]:
+def _admin_ids(raw: str | None) -> frozenset[int] | None:
     if raw is None:
-        return frozenset()
+        return None
     ids = set()
     for part in raw.split(","):
         part = part.strip()
@@ -155,17 +158,17 @@ def _int(name: str, raw: str | None) -> int | None:
     return int(raw)
 
 
-def _language(raw: str | None) -> str:
+def _language(raw: str | None) -> str | None:
     if raw is None:
-        return "kk"
+        return None
     if raw not in LANGUAGES:
         raise ConfigError("DEFAULT_LANGUAGE", f"{raw!r} is not one of kk, ru, en")
     return raw
 
 
-def _rate(name: str, raw: str | None, default: float) -> float:
+def _rate(name: str, raw: str | None) -> float | None:
     if raw is None:
-        return default
+        return None
     try:
         rate = float(raw)
     except ValueError:
@@ -175,9 +178,9 @@ def _rate(name: str, raw: str | None, default: float) -> float:
     return rate
 
 
-def _price(raw: str | None) -> float:
+def _price(raw: str | None) -> float | None:
     if raw is None:
-        return 0.1
+        return None
     try:
         price = float(raw)
     except ValueError:
@@ -198,9 +201,9 @@ def _webhook_url(raw: str | None) -> str | None:
     return raw
 
 
-def _retries(raw: str | None) -> int:
+def _retries(raw: str | None) -> int | None:
     if raw is None:
-        return 5
+        return None
     if not raw.isdigit() or not 1 <= int(raw) <= 100:
         raise ConfigError("START_RETRIES", f"{raw!r} is not a number of tries from 1 to 100")
     return int(raw)
@@ -216,9 +219,9 @@ def _secret(raw: str | None, webhook_url: str | None) -> str | None:
     return raw
 
 
-def _port(raw: str | None) -> int:
+def _port(raw: str | None) -> int | None:
     if raw is None:
-        return 8443
+        return None
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise ConfigError("PORT", f"{raw!r} is not a port number (1-65535)")
     return int(raw)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 import pytest
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import load_settings
@@ -12,9 +13,22 @@ from bot.content import load_or_raise
 from bot.flood import FloodGuard
 from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.runner import serving
+from bot.update_processor import PerUserUpdateProcessor
 from storage.db import Database
 
 STAFF_ID = 9000
+
+
+def emulated_application(emu: TelegramEmulator) -> Application:
+    """A bare Application on the emulator, with the bot's update processor (serving() lets it report each update)."""
+    return (
+        Application.builder()
+        .token(emu.token)
+        .base_url(emu.base_url)
+        .base_file_url(emu.base_file_url)
+        .concurrent_updates(PerUserUpdateProcessor())
+        .build()
+    )
 
 
 @pytest.fixture

@@ -21,6 +21,28 @@ def test_defaults_match_the_design():
     assert settings.staff_chat_id is None
     assert settings.default_language == "kk"
     assert settings.broadcast_rate == 25.0
+    assert (settings.paid_broadcast_rate, settings.paid_broadcast_stars) == (1000.0, 0.1)
+    assert (settings.webhook_url, settings.webhook_secret, settings.listen, settings.port) == (None, None, "0.0.0.0", 8443)
+    assert (settings.bot_username, settings.start_retries) == (None, 5)
+
+
+def test_the_webhook_and_start_variables_are_read():
+    settings = load_settings(
+        {
+            "PAID_BROADCAST_RATE": "500",
+            "PAID_BROADCAST_STARS": "0",
+            "WEBHOOK_URL": "https://bot.redcrescent.kz/telegram",
+            "WEBHOOK_SECRET": "s3cret_value",
+            "LISTEN": "127.0.0.1",
+            "PORT": "8080",
+            "BOT_USERNAME": "@rcsk_bot",
+            "START_RETRIES": "2",
+        },
+        env_file=None,
+    )
+    assert (settings.paid_broadcast_rate, settings.paid_broadcast_stars) == (500.0, 0.0)
+    assert (settings.webhook_url, settings.webhook_secret) == ("https://bot.redcrescent.kz/telegram", "s3cret_value")
+    assert (settings.listen, settings.port, settings.bot_username, settings.start_retries) == ("127.0.0.1", 8080, "rcsk_bot", 2)
 
 
 def test_every_variable_is_read(tmp_path):
@@ -67,6 +89,14 @@ def test_env_file_is_read_and_environment_wins(tmp_path):
         ("BROADCAST_RATE", "fast"),
         ("BROADCAST_RATE", "0"),
         ("BROADCAST_RATE", "-3"),
+        ("PAID_BROADCAST_RATE", "2000"),
+        ("PAID_BROADCAST_STARS", "101"),
+        ("WEBHOOK_URL", "http://bot.redcrescent.kz/telegram"),
+        ("WEBHOOK_URL", "https://"),
+        ("WEBHOOK_SECRET", "has spaces"),
+        ("PORT", "70000"),
+        ("BOT_USERNAME", "1bot"),
+        ("START_RETRIES", "0"),
     ],
 )
 def test_bad_value_names_the_variable(variable, value):
@@ -74,6 +104,12 @@ def test_bad_value_names_the_variable(variable, value):
         load_settings({variable: value}, env_file=None)
     assert caught.value.variable == variable
     assert str(caught.value).startswith(variable)
+
+
+def test_a_webhook_needs_its_secret():
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"WEBHOOK_URL": "https://bot.redcrescent.kz/telegram"}, env_file=None)
+    assert caught.value.variable == "WEBHOOK_SECRET"
 
 
 def test_missing_token_says_how_to_get_one():

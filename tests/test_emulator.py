@@ -9,11 +9,11 @@ import pytest
 from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.runner import serving
-from bot.update_processor import PerUserUpdateProcessor
+from tests.conftest import emulated_application
 
 PARSE_ERROR = "can't parse entities:"
 MENU = InlineKeyboardMarkup(
@@ -73,14 +73,7 @@ async def emu():
 @pytest.fixture
 async def app(emu):
     """A small bot that reports each handled update to the emulator, so replies are collected exactly."""
-    application = (
-        Application.builder()
-        .token(emu.token)
-        .base_url(emu.base_url)
-        .base_file_url(emu.base_file_url)
-        .concurrent_updates(PerUserUpdateProcessor())
-        .build()
-    )
+    application = emulated_application(emu)
     application.bot_data.update(errors=[], membership=[], scenario=None)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("go", run_scenario))

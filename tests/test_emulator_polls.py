@@ -7,11 +7,11 @@ import httpx
 import pytest
 from telegram import Bot, InputPollOption, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CommandHandler, PollAnswerHandler, PollHandler
+from telegram.ext import CommandHandler, PollAnswerHandler, PollHandler
 
 from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.runner import serving
-from bot.update_processor import PerUserUpdateProcessor
+from tests.conftest import emulated_application
 
 QUESTION = "Which number do you call in an emergency in Kazakhstan?"
 OPTIONS = ["101", "112", "911"]
@@ -66,9 +66,7 @@ async def emu():
 
 @pytest.fixture
 async def app(emu):
-    application = (
-        Application.builder().token(emu.token).base_url(emu.base_url).concurrent_updates(PerUserUpdateProcessor()).build()
-    )
+    application = emulated_application(emu)
     application.bot_data.update(polls={}, sent=[], states=[])
     application.add_handler(CommandHandler("quiz", send_quiz))
     application.add_handler(CommandHandler("survey", send_survey))

@@ -7,14 +7,14 @@ import io
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, PollAnswerHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, PollAnswerHandler, filters
 
 from bot.config import load_settings
 from bot.sandbox.chat_history import history_path
 from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.runner import serving
 from bot.sandbox.terminal import TerminalChat, run_sandbox
-from bot.update_processor import PerUserUpdateProcessor
+from tests.conftest import emulated_application
 
 ME = 1001
 CHOICES = InlineKeyboardMarkup(
@@ -57,13 +57,7 @@ async def echo(update: Update, context) -> None:
 @pytest.fixture
 async def chat():
     async with TelegramEmulator(reply_timeout=5) as emulator:
-        application = (
-            Application.builder()
-            .token(emulator.token)
-            .base_url(emulator.base_url)
-            .concurrent_updates(PerUserUpdateProcessor())
-            .build()
-        )
+        application = emulated_application(emulator)
         application.add_handler(CommandHandler("choices", offer_choices))
         application.add_handler(CommandHandler("announce", announce))
         application.add_handler(CommandHandler("quiz", ask_quiz))

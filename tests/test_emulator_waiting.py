@@ -17,7 +17,7 @@ from telegram.ext import (
 
 from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.runner import serving
-from bot.update_processor import PerUserUpdateProcessor
+from tests.conftest import emulated_application
 
 
 async def slow_answer(update: Update, context) -> None:
@@ -57,13 +57,7 @@ async def emu():
 
 @pytest.fixture
 async def app(emu):
-    application = (
-        Application.builder()
-        .token(emu.token)
-        .base_url(emu.base_url)
-        .concurrent_updates(PerUserUpdateProcessor())
-        .build()
-    )
+    application = emulated_application(emu)
     application.bot_data["flooders"] = set()
     application.add_handler(TypeHandler(Update, drop_flooders), group=-20)
     application.add_handler(CommandHandler("slow", slow_answer))

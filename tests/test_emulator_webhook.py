@@ -12,11 +12,11 @@ import pytest
 from aiohttp import web
 from telegram import Bot, Update
 from telegram.error import BadRequest, Conflict
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
 from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.runner import attached
-from bot.update_processor import PerUserUpdateProcessor
+from tests.conftest import emulated_application
 
 SECRET = "s3cret_Token-1"
 
@@ -145,9 +145,7 @@ async def start(update: Update, context) -> None:
 
 async def test_ptb_webhook_server_answers_start_and_refuses_a_wrong_secret(emu):
     port = free_port()
-    application = (
-        Application.builder().token(emu.token).base_url(emu.base_url).concurrent_updates(PerUserUpdateProcessor()).build()
-    )
+    application = emulated_application(emu)
     application.add_handler(CommandHandler("start", start))
     webhook_url = f"http://127.0.0.1:{port}/telegram"
     with attached(application, emu):

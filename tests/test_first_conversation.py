@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
-from bot.flood import FloodGuard
 from telegram.ext import CommandHandler
 
+from bot import callbacks
+from bot.flood import FloodGuard
+from bot.handlers import system
 from tests.conftest import STAFF_ID
 
 # A handler group of its own for the failing test handler: after the user is remembered,
@@ -166,3 +167,12 @@ async def test_a_flooding_user_is_slowed_politely_without_slowing_others(running
     warnings = [t for t in texts if "very quickly" in t]
     assert len(warnings) == 1
     assert len(texts) <= 22  # the burst allowance (20) plus the single notice, with a little leak
+
+
+async def test_made_up_buttons_are_answered_as_out_of_date_and_remembered_under_one_key(bot, emulator):
+    user = emulator.user(121, language_code="en")
+    (menu,) = await user.send("/menu")
+    for n in range(5):
+        await user.forge_press(f"made{n}:up", message=menu, expect_reply=False)
+        assert user.callback_answers[-1]["text"] == "This button is out of date. Please use the newest message."
+    assert set(system._bad_buttons_logged) <= {*callbacks.SHAPES, "?"}  # a forger cannot grow it

@@ -119,6 +119,40 @@ async def test_a_round_skips_the_questions_of_the_chats_last_three_rounds(tmp_pa
         await db.close()
 
 
+async def test_only_the_player_answers_a_private_round_even_in_a_forwarded_poll(bot, emulator, read_db):
+    player, friend = emulator.user(508, "Aru"), emulator.user(509, "Miras")
+    _, poll = await player.send("/start quiz_history")
+    await bot.bot.forward_message(friend.id, player.id, poll.message_id)  # a forwarded poll is the same poll
+    await friend.vote(friend.last, 0, expect_reply=False)
+    await emulator.wait_until_idle()
+    assert player.last.message_id == poll.message_id  # the player's round did not move on
+    db = await read_db()
+    assert await db.fetchall("SELECT user_id FROM quiz_answers") == []
+    assert (await db.fetchone("SELECT position FROM quiz_rounds"))["position"] == 0
+
+
+async def test_a_restart_sends_the_poll_a_crash_kept_back_and_leaves_a_waiting_round_alone(
+        running_bot, emulator, db_path, read_db, project_content):
+    waiting, cut_off = emulator.user(506, "Asel"), emulator.user(507, "Nurlan")
+    async with running_bot():
+        _, poll = await waiting.send("/start quiz_history")  # then the person leaves the round
+    db = await Database.open(db_path)
+    try:  # a round started just before a crash, its first poll not sent yet
+        await QuizRounds(QuizRepository(db), lambda: project_content.quiz).start(507, "private", "en", "ihl",
+                                                                                replace=True)
+    finally:
+        await db.close()
+    mark = len(emulator.state.events)
+    async with running_bot():
+        sent = await emulator.wait_for_message(507, mark, lambda m: m.kind == "poll", timeout=10)
+        await emulator.wait_until_idle()
+    assert question_of(project_content, "en", sent).topic == "ihl"
+    assert [m.message_id for m in waiting.messages if m.kind == "poll"] == [poll.message_id]
+    db = await read_db()
+    rows = await db.fetchall("SELECT poll_id FROM quiz_round_questions WHERE position = 0")
+    assert len(rows) == 2 and all(r["poll_id"] for r in rows)
+
+
 async def test_read_more_and_play_again_from_the_result(bot, emulator, project_content):
     content, t = project_content, texts_of(project_content, "en")
     user = emulator.user(501, "Dana")
@@ -159,6 +193,21 @@ async def test_stop_is_one_tap_and_an_old_stop_button_does_nothing(bot, emulator
     assert "quiz:go:mixed" in sum(stopped.button_data, [])
     await user.press("✖️", message=first, expect_reply=False)
     assert user.callback_answers[-1]["text"] == t("quiz.already_over")
+
+
+async def test_forged_quiz_buttons_change_nothing(bot, emulator, read_db, project_content):
+    t = texts_of(project_content, "en")
+    player, other = emulator.user(504, "Aru"), emulator.user(505, "Miras")
+    _, poll = await player.send("/start quiz_history")
+    (picker,) = await other.send("/quiz")
+    round_id = poll.button_data[0][0].split(":")[-1]
+    await other.forge_press(f"quiz:stop:{round_id}", message=picker, expect_reply=False)  # another chat's round
+    assert other.callback_answers[-1]["text"] == t("quiz.already_over")
+    await other.forge_press("quiz:topics", message=picker, expect_reply=False)  # no button carries it
+    assert other.callback_answers[-1]["text"] == t("errors.stale_button")
+    assert other.messages[-1].plain == t("quiz.choose")
+    db = await read_db()
+    assert [r["status"] for r in await db.fetchall("SELECT status FROM quiz_rounds")] == ["playing"]
 
 
 async def test_deep_links_open_a_round_on_their_topic(bot, emulator, project_content):
@@ -231,6 +280,9 @@ async def test_in_a_group_only_admins_start_or_stop_a_quiz(running_bot, emulator
         closed, table = await admin.press("✖️", message=poll)
         assert closed.media["poll"]["is_closed"]
         assert table.plain.splitlines()[:2] == [ru("quiz.group_stopped"), ru("quiz.group_result", topic=ru("quiz.topics.history"))]
+        (picker,) = await admin.send("/quiz", chat=group)
+        await admin.forge_press("quiz:go:cooking", message=picker, chat=group, expect_reply=False)  # a topic gone since
+        assert group.last.message_id == picker.message_id and group.last.plain == ru("quiz.choose_group")
     db = await read_db()
     assert [r["status"] for r in await db.fetchall("SELECT status FROM quiz_rounds")] == ["stopped"]
 
@@ -271,6 +323,7 @@ async def test_forget_me_erases_quiz_rounds_answers_and_names(running_bot, emula
     assert await db.fetchall("SELECT * FROM quiz_rounds WHERE chat_id = 632") == []
     assert await db.fetchall("SELECT * FROM quiz_answers WHERE user_id = 632") == []
     assert await db.fetchall("SELECT * FROM quiz_players WHERE user_id = 632") == []
+    assert await db.fetchall("SELECT * FROM quiz_round_questions WHERE round_id NOT IN (SELECT id FROM quiz_rounds)") == []
     assert len(await db.fetchall("SELECT * FROM quiz_answers WHERE user_id = 631")) == 1  # the others' stay
 
 

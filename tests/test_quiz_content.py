@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from bot.knowledge.loader import read_content
-from bot.quiz.content import MAX_OPTION, load_quiz, quiz_self_test
+from bot.quiz.content import MAX_OPTION, load_quiz, quiz_self_test, topic_name_problems
 from tests.test_content import FORBIDDEN
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -236,6 +236,14 @@ def test_duplicate_ids_empty_files_and_yaml_errors_are_reported(tmp_path):
     one_problem(problems, "quiz/ihl.yaml: no questions")
     one_problem(problems, "quiz/society.yaml:", "YAML syntax error")
     assert list(bank.questions) == ["geneva-convention-1864-date"]
+
+
+def test_a_topic_file_name_no_button_can_carry_is_reported(tmp_path):
+    bank, _ = load_quiz(write_quiz(tmp_path, **{"first-aid": [CONVENTION], "emblems": [SOLFERINO]}))
+    names = {f"quiz.topics.{t}": t for t in ("first-aid", "emblems", "mixed")}
+    assert topic_name_problems(bank, {"en": names}) == [
+        "quiz/first-aid.yaml: the topic name must be 1-20 letters a-z and _ (it goes into buttons and links)"
+    ]
 
 
 def test_the_self_test_catches_a_number_the_entry_does_not_say(tmp_path):

@@ -8,7 +8,7 @@ from telegram.error import TelegramError
 from bot.access import staff_only
 from bot.context import BotContext
 from bot.quiz.rounds import GROUP
-from bot.replies import edit, send
+from bot.replies import send, show
 from bot.replies.quiz import play, show_topics
 from bot.views import quiz as views
 
@@ -36,25 +36,17 @@ async def start_in_group(update: Update, context: BotContext) -> None:
     if await context.services.quiz.rounds.playing(chat.id) is not None:
         await update.effective_message.reply_text(context.t("quiz.group_already"))
         return
-    topic = context.args[0].lower() if context.args else None
-    if topic in context.services.quiz.rounds.topics():
-        await _start_group_round(update, context, topic)
-        return
-    await send(update, context, *views.topic_picker(context.texts, context.lang, context.services.quiz.rounds.topics(),
-                                                    group=True))
+    await _start_group_round(update, context, context.args[0].lower() if context.args else "")
 
 
 async def on_button(update: Update, context: BotContext) -> None:
     """A topic chosen, or ✖️ Stop pressed under a poll (in a group, by an admin only)."""
     query, parsed, host = update.callback_query, context.callback, context.services.quiz
     action, group = parsed["action"], update.effective_chat.type != "private"
-    if group and action in ("go", "stop") and not await _is_admin(update, context):
+    if group and not await _is_admin(update, context):
         await query.answer(context.t("quiz.group_admins_only"), show_alert=True)
         return
-    if action == "topics":
-        await query.answer()
-        await show_topics(update, context, in_place=True)
-    elif action == "go" and group:
+    if action == "go" and group:
         await query.answer()
         await _start_group_round(update, context, parsed["topic"], in_place=True)
     elif action == "go":
@@ -91,13 +83,18 @@ async def show_stats(update: Update, context: BotContext) -> None:
 
 
 async def _start_group_round(update: Update, context: BotContext, topic: str, *, in_place: bool = False) -> None:
+    """A round on the topic; an unknown one (none given, or gone since a /reload) shows the group's picker."""
     host, lang = context.services.quiz, context.lang
+    if topic not in host.rounds.topics():
+        text, markup = views.topic_picker(context.texts, lang, host.rounds.topics(), group=True)
+        await show(update, context, text, markup, in_place=in_place)
+        return
     round_ = await host.start(update.effective_chat.id, GROUP, lang, topic)
     if round_ is None:
         await send(update, context, context.t("quiz.group_already"))
         return
     text = views.intro(context.texts, lang, round_.topic, round_.size, seconds=host.group_seconds)
-    await (edit(update, context, text) if in_place else send(update, context, text))
+    await show(update, context, text, in_place=in_place)
     await host.send_current(round_)
 
 

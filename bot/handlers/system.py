@@ -65,9 +65,10 @@ async def parse_button(update: Update, context: BotContext) -> None:
     if context.callback is not None:
         return
     prefix = (query.data or "").split(":", 1)[0][:20]
+    key = prefix if prefix in callbacks.SHAPES else "?"  # forged prefixes share one key: the dict stays small
     now = time.monotonic()
-    if now - _bad_buttons_logged.get(prefix, float("-inf")) > BAD_BUTTON_LOG_SECONDS:
-        _bad_buttons_logged[prefix] = now
+    if now - _bad_buttons_logged.get(key, float("-inf")) > BAD_BUTTON_LOG_SECONDS:
+        _bad_buttons_logged[key] = now
         log.info("a button with unknown or malformed data was pressed (prefix %r)", prefix)
     await query.answer(context.t("errors.stale_button"))
     raise ApplicationHandlerStop

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot import callbacks
 from bot.knowledge.loader import ID_PATTERN
 from bot.knowledge.model import LANGS
 from bot.knowledge.yaml_reader import read_items, unknown_keys
@@ -114,8 +115,14 @@ def quiz_self_test(bank: QuizBank, entry_answers: dict[str, dict[str, str]]) -> 
 
 
 def topic_name_problems(bank: QuizBank, catalogs: dict[str, dict[str, str]]) -> list[str]:
-    """Quiz topics (and «mixed») that a UI text file gives no name for (the picker would show the file name)."""
-    return [
+    """Quiz topics (and «mixed») that a UI text file gives no name for, or whose file name no button can carry."""
+    # The picker's buttons carry the file name: one that does not fit their data would break /quiz.
+    unfit = [
+        f"quiz/{topic}.yaml: the topic name must be 1-20 letters a-z and _ (it goes into buttons and links)"
+        for topic in bank.topics
+        if callbacks.parse(f"{callbacks.QUIZ}:go:{topic}") is None
+    ]
+    return unfit + [
         f"ui/{lang}.yaml: quiz.topics.{topic} is missing: the name of quiz topic {topic!r}"
         for lang, catalog in catalogs.items()
         for topic in (*bank.topics, MIXED)

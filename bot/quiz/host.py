@@ -97,12 +97,11 @@ class QuizHost:
 
     async def resume(self) -> None:
         """After a restart: send the polls a crash kept from going out, and time the open group polls again."""
-        for round_ in await self.rounds.all_playing():
-            asked = await self.rounds.asked(round_)
+        for round_, asked in await self.rounds.to_resume():
             try:
-                if asked is None or asked.poll_id is None:
+                if asked.poll_id is None:
                     await self.send_current(round_)
-                elif round_.kind == GROUP and asked.closes_at is not None:
+                elif asked.closes_at is not None:
                     self._time(round_.id, asked.position, asked.closes_at - time.time())
             except TelegramError:
                 log.warning("quiz round %s could not be resumed", round_.id, exc_info=True)

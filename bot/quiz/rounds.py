@@ -26,12 +26,11 @@ class Step:
 
 @dataclass(frozen=True)
 class Answered:
-    """What one answer did: counted or not, right or not, and the round as it is after it."""
+    """What one answer did: counted or not, and the round as it is after it."""
 
     round: Round
     asked: Asked
     counted: bool
-    correct: bool
 
 
 @dataclass(frozen=True)
@@ -84,9 +83,9 @@ class QuizRounds:
         """The round being played in the chat, or None."""
         return await self.repo.playing(chat_id)
 
-    async def all_playing(self) -> list[Round]:
-        """Every round still being played."""
-        return await self.repo.all_playing()
+    async def to_resume(self) -> list[tuple[Round, Asked]]:
+        """The rounds a restart must act on: a poll not sent yet, or a group poll to time again."""
+        return await self.repo.to_resume()
 
     async def by_poll(self, poll_id: str) -> tuple[Round, Asked] | None:
         """The round and question a poll was sent for, or None."""
@@ -116,13 +115,15 @@ class QuizRounds:
         correct = question is not None and chosen == question.correct
         private = round_.kind == PRIVATE
         current = round_.playing and asked.position == round_.position
+        # A forwarded poll is the same poll: in a private round only the chat's own person may answer it.
+        counts = not private or (current and user_id == round_.chat_id)
         counted = False
-        if round_.playing and (current or not private):
+        if round_.playing and counts:
             counted = await self.repo.answer(
                 round_.id, asked.position, user_id, chosen, correct,
                 first_name=None if private else first_name, advance=private and current,
             )
-        return Answered(await self.repo.get(round_.id), asked, counted, correct)
+        return Answered(await self.repo.get(round_.id), asked, counted)
 
     async def answer_count(self, round_: Round) -> int:
         """How many players answered the current question."""

@@ -29,3 +29,8 @@ async def edit(update: Update, context: BotContext, text: str, markup=None) -> N
         if "can't be edited" not in exc.message and "not found" not in exc.message:
             raise
         await send(update, context, text, markup)  # too old to edit, or deleted: say it anew
+
+
+async def show(update: Update, context: BotContext, text: str, markup=None, *, in_place: bool) -> None:
+    """Put the text in place of the pressed message (`in_place`), or send it as a new message."""
+    await (edit(update, context, text, markup) if in_place else send(update, context, text, markup))

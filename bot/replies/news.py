@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.replies import edit, send
+from bot.replies import show
 from bot.views import news as views
 
 
@@ -13,7 +13,7 @@ async def show_settings(update: Update, context: BotContext, *, in_place: bool =
     """The subscription settings: topics to tap and the region."""
     current = await context.services.subscriptions.settings(update.effective_user.id)
     text, markup = views.settings(context.texts, context.lang, current, context.content.regions)
-    await (edit(update, context, text, markup) if in_place else send(update, context, text, markup))
+    await show(update, context, text, markup, in_place=in_place)
 
 
 async def show_latest(update: Update, context: BotContext, *, in_place: bool = False) -> None:
@@ -22,11 +22,11 @@ async def show_latest(update: Update, context: BotContext, *, in_place: bool = F
     items = await services.subscriptions.latest(context.lang)
     subscribed = bool((await services.subscriptions.settings(update.effective_user.id)).topics)
     text, markup = views.latest(context.texts, context.lang, items, subscribed)
-    await (edit(update, context, text, markup) if in_place else send(update, context, text, markup))
+    await show(update, context, text, markup, in_place=in_place)
 
 
 async def unsubscribe(update: Update, context: BotContext, *, in_place: bool = False) -> None:
     """Stop everything at once and say so, with a way back."""
     await context.services.subscriptions.unsubscribe(update.effective_user.id)
     text, markup = views.unsubscribed(context.texts, context.lang)
-    await (edit(update, context, text, markup) if in_place else send(update, context, text, markup))
+    await show(update, context, text, markup, in_place=in_place)

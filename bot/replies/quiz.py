@@ -6,14 +6,14 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.quiz.rounds import PRIVATE
-from bot.replies import edit, send
+from bot.replies import show
 from bot.views import quiz as views
 
 
 async def show_topics(update: Update, context: BotContext, *, in_place: bool = False) -> None:
     """The topics to choose from, and «all topics»."""
     text, markup = views.topic_picker(context.texts, context.lang, context.services.quiz.rounds.topics())
-    await (edit(update, context, text, markup) if in_place else send(update, context, text, markup))
+    await show(update, context, text, markup, in_place=in_place)
 
 
 async def play(update: Update, context: BotContext, topic: str, *, in_place: bool = False) -> None:
@@ -24,5 +24,5 @@ async def play(update: Update, context: BotContext, topic: str, *, in_place: boo
         await show_topics(update, context, in_place=in_place)
         return
     text = views.intro(context.texts, lang, topic, round_.size)
-    await (edit(update, context, text) if in_place else send(update, context, text))
+    await show(update, context, text, in_place=in_place)
     await host.send_current(round_)

@@ -80,7 +80,7 @@ class TerminalChat:
             late = self.emulator.state.changed_since(self.user.id, self._events_seen)
             if late:
                 self._show(late)
-            self._caught_up()
+            self._caught_up(save=bool(late))  # watch() calls this every second: an idle chat is not rewritten
 
     def show_restored(self, count: int) -> None:
         """Tell the user their chat came back, and show its newest message so a typed number means what it did."""
@@ -137,9 +137,9 @@ class TerminalChat:
                 )
         self._calls_seen = len(self.emulator.calls)
 
-    def _caught_up(self) -> None:
+    def _caught_up(self, *, save: bool = True) -> None:
         self._events_seen = len(self.emulator.state.events)
-        if self.history is not None:
+        if save and self.history is not None:
             save_chat(self.emulator.state, self.user.id, self.history)
 
 
