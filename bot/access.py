@@ -1,4 +1,5 @@
-"""Who may do what, and where: staff-only handlers check the person asking, private buttons the chat, every time."""
+"""Who may do what: staff-only handlers check the person asking, every time (a person's own buttons are
+kept to private chats by system.parse_button, for every handler at once)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import logging
 from typing import Awaitable, Callable
 
 from telegram import Update
-from telegram.constants import ChatType
 
 from bot.context import BotContext
 
@@ -32,17 +32,3 @@ def staff_only(handler: Handler) -> Handler:
 
     return guarded
 
-
-def private_only(handler: Handler) -> Handler:
-    """Let a person's own buttons act only in their private chat: pressed (forged) in a group, they change nothing."""
-
-    @functools.wraps(handler)
-    async def guarded(update: Update, context: BotContext) -> None:
-        chat = update.effective_chat
-        if chat is None or chat.type != ChatType.PRIVATE:
-            log.info("a private button was pressed in chat %s", chat.id if chat else None)
-            await update.callback_query.answer(context.t("errors.stale_button"))
-            return
-        await handler(update, context)
-
-    return guarded

@@ -232,7 +232,9 @@ async def test_an_applicants_own_buttons_forged_in_the_staff_group_leave_its_mes
         group.add(member)
         card = await group_card(group)
         rev = (await (await read_db()).fetchone("SELECT revision FROM applications WHERE id = 1"))["revision"]
-        for data in ("vol:new", "myapp:show:1", "myapp:fields:1", "myapp:withdraw:1", f"vol:1:{rev}:back", "forget:no"):
+        own_buttons = ("vol:new", "myapp:show:1", "myapp:fields:1", "myapp:withdraw:1", f"vol:1:{rev}:back", "forget:no",
+                       "lang:ru", "menu:news", "menu:about", "news:view", "ent:henry-dunant", "fb:up:en:henry-dunant")
+        for data in own_buttons:
             await member.forge_press(data, message=card, chat=group, expect_reply=False)
             assert member.callback_answers[-1].get("text", "").startswith("This button is out of date"), data
         assert [(m.message_id, m.plain, m.edited) for m in group.messages] == [(card.message_id, card.plain, False)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.access import private_only
 from bot.clock import utc_today
 from bot.context import BotContext
 from bot.replies import edit, send
@@ -22,7 +21,6 @@ async def my_application(update: Update, context: BotContext) -> None:
     await send(update, context, *views.application(app, context.content.catalog, context.texts, context.lang, utc_today()))
 
 
-@private_only
 async def on_button(update: Update, context: BotContext) -> None:
     """Show again, list the answers to change, start changing one, or withdraw (after a confirmation)."""
     query, parsed, review = update.callback_query, context.callback, context.services.review
@@ -57,7 +55,6 @@ async def forget_me(update: Update, context: BotContext) -> None:
     await send(update, context, *views.confirm_forget(context.texts, context.lang))
 
 
-@private_only
 async def forget_button(update: Update, context: BotContext) -> None:
     """Erase the person's applications, subscriptions and profile, or keep them."""
     query = update.callback_query

@@ -7,7 +7,7 @@ import logging
 import time
 
 from telegram import ChatMember, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
@@ -59,19 +59,28 @@ async def remember_user(update: Update, context: BotContext) -> None:
 
 
 async def parse_button(update: Update, context: BotContext) -> None:
-    """Parse the pressed button's data; a forged, truncated or outdated one is answered quietly and stops here."""
+    """Parse the pressed button's data; a forged, truncated or outdated one, or a person's own button
+    pressed in a group, is answered quietly and stops here."""
     query = update.callback_query
     context.callback = callbacks.parse(query.data)
-    if context.callback is not None:
+    chat = update.effective_chat
+    if context.callback is None:
+        _log_bad_button(query.data)
+    elif context.callback.prefix in callbacks.PRIVATE_PREFIXES and (chat is None or chat.type != ChatType.PRIVATE):
+        log.info("a private button was pressed in chat %s", chat.id if chat else None)
+    else:
         return
-    prefix = (query.data or "").split(":", 1)[0][:20]
+    await query.answer(context.t("errors.stale_button"))
+    raise ApplicationHandlerStop
+
+
+def _log_bad_button(data: str | None) -> None:
+    prefix = (data or "").split(":", 1)[0][:20]
     key = prefix if prefix in callbacks.SHAPES else "?"  # forged prefixes share one key: the dict stays small
     now = time.monotonic()
     if now - _bad_buttons_logged.get(key, float("-inf")) > BAD_BUTTON_LOG_SECONDS:
         _bad_buttons_logged[key] = now
         log.info("a button with unknown or malformed data was pressed (prefix %r)", prefix)
-    await query.answer(context.t("errors.stale_button"))
-    raise ApplicationHandlerStop
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

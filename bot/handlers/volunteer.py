@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.access import private_only
 from bot.context import BotContext
 from bot.replies.volunteer import show_form
 from bot.volunteers.form import Press
@@ -39,7 +38,6 @@ async def take_answer(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop  # the message was the form's: the Q&A engine must not see it
 
 
-@private_only
 async def press(update: Update, context: BotContext) -> None:
     """A button of the form: the service accepts it only for the question being asked now."""
     parsed = context.callback
