@@ -11,6 +11,8 @@ from bot.knowledge.loader import load_knowledge
 from bot.telegram_html import html_to_text
 from tests.conftest import STAFF_ID
 
+# /reload asks every listed question again (about 3,000): several seconds, more on a busy machine.
+RELOAD_TIMEOUT = 60.0
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 KAZAKH_LETTERS = set("әғқңөұүһі")
 STAFF_ONLY = {"en": "This command is for the Society's staff only.", "ru": "Эта команда доступна только сотрудникам Общества."}
@@ -194,6 +196,7 @@ async def test_staff_teach_the_bot_and_the_same_question_is_then_answered(runnin
 
 
 async def test_reload_keeps_the_old_content_on_a_problem_and_switches_when_fixed(running_bot, emulator, tmp_path):
+    emulator.reply_timeout = RELOAD_TIMEOUT
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     async with running_bot(content_dir=content):
@@ -226,6 +229,7 @@ async def test_reload_keeps_the_old_content_on_a_problem_and_switches_when_fixed
 
 
 async def test_others_are_answered_while_the_content_reloads(running_bot, emulator):
+    emulator.reply_timeout = RELOAD_TIMEOUT
     async with running_bot():
         staff = emulator.user(STAFF_ID, language_code="en")
         user = emulator.user(231, language_code="en")
