@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from storage.notifications import STAFF_CARD, Notice
 from tests.conftest import STAFF_ID
 from tests.test_volunteer_staff import group_card
 from tests.volunteer_helpers import LABELS, fill_until_summary, labels
@@ -55,7 +56,7 @@ async def test_my_application_shows_it_and_allows_edits_until_staff_start(runnin
 async def test_withdraw_asks_first_and_tells_staff_without_the_data(running_bot, emulator, read_db):
     group = emulator.group(STAFF_CHAT, "RCSK volunteers")
     emulator.user(STAFF_ID, "Staff", language_code="en")
-    async with running_bot(staff_chat_id=STAFF_CHAT, default_language="en"):
+    async with running_bot(staff_chat_id=STAFF_CHAT, default_language="en") as app:
         user = await submit(emulator, 702)
         card = await group_card(group)
         await user.send("/myapplication")
@@ -68,6 +69,9 @@ async def test_withdraw_asks_first_and_tells_staff_without_the_data(running_bot,
         assert not any(NAME in m.plain or PHONE in m.plain for m in group.messages)
         replies = await user.send("/volunteer")  # a new form is possible after withdrawing
         assert "Consent" in replies[-1].plain
+        # A card still waiting in the outbox (Telegram was unreachable) is not sent after the withdrawal.
+        waiting_card = Notice(STAFF_CARD, STAFF_CHAT, application_id=1)
+        assert await app.bot_data.services.compose_notice(waiting_card) is None
     db = await read_db()
     statuses = [r["status"] for r in await db.fetchall("SELECT status FROM applications ORDER BY id")]
     assert statuses == ["withdrawn", "draft"]
