@@ -71,3 +71,8 @@ class BotContext(CallbackContext[ExtBot, UserData, dict, BotData]):
     def t(self, key: str, **params: Any) -> str:
         """A UI text in this user's language."""
         return self.texts.get(self.lang, key, **params)
+
+    async def remember_language(self, user_id: int, lang: str) -> None:
+        """Store the person's chosen language and answer in it from now on."""
+        await self.services.people.set_language(user_id, lang)
+        self.user_data.language = lang

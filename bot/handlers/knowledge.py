@@ -100,8 +100,7 @@ async def answer_text(update: Update, context: BotContext) -> None:
         text, markup = views.suggestions(context.texts, lang, [library.kb.entries[e] for e in result.suggestions])
         await send(update, context, text, markup)
     elif result.kind == "language":
-        await services.people.set_language(update.effective_user.id, lang)
-        context.user_data.language = lang
+        await context.remember_language(update.effective_user.id, lang)
         text, markup = menu_views.menu(context.texts, lang, note=context.texts.get(lang, "language.changed"))
         await send(update, context, text, markup)
     elif result.kind == "action":

@@ -59,8 +59,7 @@ async def ask_language(update: Update, context: BotContext) -> None:
 async def choose_language(update: Update, context: BotContext) -> None:
     """Remember the chosen language and turn the picker into the menu in that language."""
     lang = context.callback["lang"]
-    await context.services.people.set_language(update.effective_user.id, lang)
-    context.user_data.language = lang
+    await context.remember_language(update.effective_user.id, lang)
     await update.callback_query.answer()
     text, markup = views.menu(context.texts, lang, note=context.texts.get(lang, "language.changed"))
     await edit(update, context, text, markup)
