@@ -118,6 +118,8 @@ async def test_export_sends_a_csv_and_a_real_excel_file(running_bot, emulator):
         assert none.plain == "No applications match."
         (usage,) = await staff.send("/export 2026-13-01")
         assert "is not a date" in usage.plain and "Usage: /export" in usage.plain
+        (usage,) = await staff.send("/export <b>")  # the staff member's own word is escaped, not taken for HTML
+        assert "«<b>» is not a date" in usage.plain
 
 
 async def test_export_from_the_command_line(running_bot, emulator, db_path, tmp_path):

@@ -15,7 +15,7 @@ from bot.volunteers.validation import Invalid
 from storage.applications import ANSWER_FIELDS, Application
 from bot.config import PROJECT_DIR
 from bot.i18n import Texts
-from bot.views.staff import status_words
+from bot.views.staff import export_usage, status_words
 
 TODAY = date(2026, 11, 23)
 
@@ -212,12 +212,16 @@ def test_export_words_are_read_in_any_language(words, status, since, until, fmt)
 
 
 @pytest.mark.parametrize("words, reason", [
-    (["2026-13-01"], "is not a date"), (["2026-11-30", "2026-11-01"], "before the first"),
-    (["1", "2", "3"], "is not a date"),
+    (["2026-13-01"], "not_a_date"), (["2026-11-30", "2026-11-01"], "dates_reversed"),
+    (["1", "2", "3"], "not_a_date"), (["2026-11-01", "2026-11-02", "2026-11-03"], "too_many_dates"),
 ])
 def test_bad_export_words_say_what_is_wrong(words, reason):
-    with pytest.raises(ValueError, match=reason):
+    with pytest.raises(export.ExportWordsError) as raised:
         export.parse_request(words, {})
+    assert raised.value.key == reason
+    texts = Texts.load(PROJECT_DIR / "content" / "ui", "kk")
+    for lang in ("kk", "ru", "en"):  # said in the staff member's language, never as the bare key
+        assert f"export_problem.{reason}" not in export_usage(texts, lang, reason, raised.value.params)
 
 
 def test_catalog_has_every_region_in_three_languages():

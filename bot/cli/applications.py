@@ -38,8 +38,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def _date(word: str):
     try:
         return export.parse_date(word)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    except export.ExportWordsError:
+        raise argparse.ArgumentTypeError(f"{word!r} is not a date: write it as YYYY-MM-DD, for example 2026-11-30") from None
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -74,9 +74,8 @@ async def export_file(update: Update, context: BotContext) -> None:
     """Send applications as a file: /export [status] [from YYYY-MM-DD] [to YYYY-MM-DD] [csv|xlsx]."""
     try:
         request = export.parse_request(context.args or [], views.status_words(context.texts))
-    except ValueError as problem:
-        await send(update, context, context.t("volunteer.staff.export_usage", problem=str(problem),
-                                              statuses=views.status_names(context.texts, context.lang)))
+    except export.ExportWordsError as problem:
+        await send(update, context, views.export_usage(context.texts, context.lang, problem.key, problem.params))
         return
     apps = await context.services.review.export(request.status, request.since, request.until)
     if not apps:

@@ -69,6 +69,12 @@ def status_names(texts: Texts, lang: str) -> str:
     return ", ".join(f"{texts.get(lang, f'volunteer.status.{s}')} ({s.value})" for s in REVIEWABLE)
 
 
+def export_usage(texts: Texts, lang: str, problem: str, params: dict[str, str]) -> str:
+    """What is wrong with /export's words (the staff member's own words escaped) and how to use it."""
+    reason = texts.get(lang, f"volunteer.staff.export_problem.{problem}", **{k: escape(v) for k, v in params.items()})
+    return texts.get(lang, "volunteer.staff.export_usage", problem=reason, statuses=status_names(texts, lang))
+
+
 def status_words(texts: Texts) -> dict[str, str]:
     """Every status's words in every language (word -> code), so staff can type /applications новые or accepted."""
     return {

@@ -44,12 +44,21 @@ class ExportRequest:
     delimiter: str = ","
 
 
+class ExportWordsError(ValueError):
+    """What is wrong with /export's words: the key of its UI text (volunteer.staff.export_problem.<key>) and values."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
 def parse_date(word: str) -> date:
-    """A day as YYYY-MM-DD; ValueError with a readable reason otherwise."""
+    """A day as YYYY-MM-DD; ExportWordsError("not_a_date") otherwise."""
     try:
         return date.fromisoformat(word)
     except ValueError:
-        raise ValueError(f"{word!r} is not a date: write it as YYYY-MM-DD, for example 2026-11-30") from None
+        raise ExportWordsError("not_a_date", word=word) from None
 
 
 def parse_request(words: list[str], aliases: dict[str, str]) -> ExportRequest:
@@ -66,10 +75,10 @@ def parse_request(words: list[str], aliases: dict[str, str]) -> ExportRequest:
         else:
             dates.append(parse_date(word))
     if len(dates) > 2:
-        raise ValueError("at most two dates: from and to")
+        raise ExportWordsError("too_many_dates")
     since, until = (dates + [None, None])[:2]
     if since and until and until < since:
-        raise ValueError("the second date is before the first")
+        raise ExportWordsError("dates_reversed")
     return ExportRequest(status, since, until, file_format)
 
 
