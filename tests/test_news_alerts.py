@@ -108,6 +108,10 @@ async def test_staff_confirm_a_paid_alert_seeing_how_many_messages_and_their_pri
         (audience,) = await staff.press("Fast delivery (paid)")
         assert "fast delivery, paid" in audience.plain and "with sound" in audience.plain
         replies = await staff.press("Preview")
+        # The confirmation forged straight after the preview, before the price was shown, sends nothing.
+        await staff.forge_press("annd:send:paid", message=replies[-1], expect_reply=False)
+        assert staff.callback_answers[-1]["text"] == "This button is out of date. Please use the newest message."
+        assert sends_to(emulator, 1601, "Mudflow") == []
         (confirm,) = await staff.press("Send now", message=replies[-1])
         assert "Messages: 3" in confirm.plain and "0.3 Stars" in confirm.plain
         await staff.press("Yes, send with fast delivery", message=confirm)

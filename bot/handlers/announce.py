@@ -9,7 +9,7 @@ from bot.access import staff_only
 from bot.config import LANGUAGES
 from bot.context import BotContext
 from bot.news.announcements import (
-    STEP_SCHEDULE, STEP_TEXT, STEP_VALID_UNTIL, Draft, DraftState, as_preview, has_text, is_previewed,
+    STEP_PAID_PRICE, STEP_SCHEDULE, STEP_TEXT, STEP_VALID_UNTIL, Draft, DraftState, as_preview, has_text, is_previewed,
 )
 from bot.replies import edit, send
 from bot.telegram_html import escape
@@ -66,7 +66,9 @@ async def on_draft_button(update: Update, context: BotContext) -> None:
     if action != "cancel" and not has_text(draft):
         await query.answer(context.t("news.announce.no_text"), show_alert=True)
         return
-    if action in ("send", "schedule") and not is_previewed(draft):
+    # A paid alert is sent only from the screen that shows its price.
+    paid_unseen = action == "send" and arg == "paid" and draft.step != STEP_PAID_PRICE
+    if (action in ("send", "schedule") and not is_previewed(draft)) or paid_unseen:
         await query.answer(context.t("errors.stale_button"))
         return
     texts, lang, regions = context.texts, context.lang, context.content.regions
@@ -100,7 +102,7 @@ async def on_draft_button(update: Update, context: BotContext) -> None:
     elif action == "preview":
         await _preview(update, context, await service.preview(draft))
     elif action == "send" and draft.paid and arg != "paid":
-        state = await service.state(draft)
+        state = await service.state(await service.wait_for(draft, STEP_PAID_PRICE))
         await query.answer()
         await edit(update, context, *views.confirm_paid(texts, lang, state.count, context.settings.paid_broadcast_stars))
     elif action == "send":

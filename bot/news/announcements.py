@@ -25,6 +25,7 @@ STEP_AUDIENCE = "audience"
 STEP_PREVIEW = "preview"
 STEP_SCHEDULE = "schedule"
 STEP_VALID_UNTIL = "valid_until"
+STEP_PAID_PRICE = "paid_price"  # a paid alert's price is on screen: only its confirmation sends it
 # An alert is stale after a few hours unless staff say otherwise.
 DEFAULT_ALERT_HOURS = 6
 # Room kept under Telegram's limits for what an alert adds at its end (112 and a pointer to Get help).
@@ -84,7 +85,7 @@ def has_text(draft: Draft) -> bool:
 
 def is_previewed(draft: Draft) -> bool:
     """Whether the last preview showed the draft as it is now (sending or scheduling needs it)."""
-    return has_text(draft) and draft.step in (STEP_PREVIEW, STEP_SCHEDULE)
+    return has_text(draft) and draft.step in (STEP_PREVIEW, STEP_SCHEDULE, STEP_PAID_PRICE)
 
 
 def is_quiet(draft: Draft) -> bool:
@@ -163,7 +164,7 @@ class AnnouncementService:
         return await self.state(updated)
 
     async def wait_for(self, draft: Draft, step: str) -> Draft:
-        """Wait for a typed time: when to send it (schedule) or until when an alert is valid."""
+        """Wait for staff: a typed time (when to send it, until when an alert is valid) or a paid alert's price confirmed."""
         updated = replace(draft, step=step)
         await self.broadcasts.save_draft(updated)
         return updated
