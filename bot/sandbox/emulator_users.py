@@ -253,9 +253,15 @@ class EmulatedUser(_ChatView):
         wait: bool = True,
         expect_reply: bool = True,
     ) -> list[BotMessage]:
-        """Press a button with any data at all on `message` (or the newest bot message), as a modified client can."""
+        """Press a button with any data at all on `message` (or the newest bot message), as a modified client can.
+        Like Telegram, the update carries the message as it is now, not the snapshot the test holds."""
         target_chat = self._chat(chat) if message is None else self.emulator.state.chats[message.chat_id]
-        target = message or next(m for _, m in sorted(target_chat.bot_messages.items(), reverse=True) if not m.deleted)
+        if message is None:
+            target = next(m for _, m in sorted(target_chat.bot_messages.items(), reverse=True) if not m.deleted)
+        else:
+            target = target_chat.live_bot_message(message.message_id)
+            if target is None:
+                raise AssertionError(f"message {message.message_id} in chat {target_chat.id} was deleted: nothing to press")
         return await self._click(target, {"text": "(forged)", "callback_data": callback_data}, wait, expect_reply)
 
     def _find_button(
