@@ -63,10 +63,6 @@ class Library:
         """The entries an entry links to, that exist."""
         return [self.kb.entries[r] for r in entry.related if r in self.kb.entries]
 
-    def emergency_entries(self) -> list[Entry]:
-        """The entries the reply to an emergency links to (content/emergency.yaml)."""
-        return [self.kb.entries[e] for e in self.kb.lexicon.emergency.entries if e in self.kb.entries]
-
     def emergency_reply(self, lang: str) -> str:
         """The reply to someone who may be in danger: 112 first (content/emergency.yaml)."""
         return self.kb.lexicon.emergency.reply[lang]

@@ -88,16 +88,17 @@ async def answer_text(update: Update, context: BotContext) -> None:
     library = context.content.library
     result = library.answer(message.text, context.lang)
     lang = result.lang
+    linked = [library.kb.entries[e] for e in result.suggestions]  # related entries, first-aid links or did-you-mean choices
     if result.kind == "emergency":
-        text, markup = views.emergency(context.texts, lang, library.emergency_reply(lang), library.emergency_entries())
+        text, markup = views.emergency(context.texts, lang, library.emergency_reply(lang), linked)
         await send(update, context, text, markup)
     elif result.kind == "answer":
         entry = library.kb.entries[result.entry_id]
-        text, markup = views.answer(context.texts, lang, entry, library.related(entry), votes=True)
+        text, markup = views.answer(context.texts, lang, entry, linked, votes=True)
         await send(update, context, text, markup, quote=True)  # the quoted question is what a 👎 reports
     elif result.kind == "did_you_mean":
         await services.question_log.record("unsure", lang, question=mask_personal(message.text, _own_names(update)))
-        text, markup = views.suggestions(context.texts, lang, [library.kb.entries[e] for e in result.suggestions])
+        text, markup = views.suggestions(context.texts, lang, linked)
         await send(update, context, text, markup)
     elif result.kind == "language":
         await context.remember_language(update.effective_user.id, lang)
