@@ -24,7 +24,7 @@ def ask(library: Library, texts: Texts, question: str, lang: str) -> dict[str, A
         shown = texts.get(result.lang, _REPLY_TEXT[result.kind])
     else:
         shown = None
-    action = result.action or (result.kind if result.kind in ("emergency", "language") else None)
+    action = result.action or ("emergency" if result.kind == "emergency" else None)
     return {
         "query": result.query,
         "lang": result.lang,

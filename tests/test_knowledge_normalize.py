@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge.normalize import (
-    detect_language,
     fold,
     normalize,
     repair_tokens,
+    script_language,
     swap_layout,
     tokenize,
     transliterate,
@@ -94,5 +94,5 @@ def test_stop_words_are_folded():
         ("1864", None),
     ],
 )
-def test_detect_language(text, lang):
-    assert detect_language(text) == lang
+def test_the_letters_and_marker_words_tell_the_language(text, lang):
+    assert script_language(tokenize(text), text) == lang

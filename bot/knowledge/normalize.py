@@ -184,7 +184,3 @@ def script_language(tokens: Iterable[str], raw_text: str = "") -> str | None:
         return "ru"
     return None
 
-
-def detect_language(text: str) -> str | None:
-    """Guess the language of a query from its letters and marker words alone."""
-    return script_language(tokenize(text), text)
