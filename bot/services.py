@@ -124,7 +124,7 @@ class Services:
 
     async def reload(self) -> Checked:
         """Re-read and check content/ off the event loop; switch to it only if it has no problem."""
-        taught = [(t.entry_id, t.lang, t.question) for t in await self.question_log.taught()]
+        taught = await self._taught()
         checked = await asyncio.to_thread(
             content_loader.load_content, self.settings.content_dir, self.settings.default_language, taught
         )
@@ -134,10 +134,13 @@ class Services:
 
     async def apply_taught(self) -> None:
         """Build the search index with every phrasing staff taught (at start, and at once after teaching), off the event loop."""
-        taught = [(t.entry_id, t.lang, t.question) for t in await self.question_log.taught()]
+        taught = await self._taught()
         if taught:
             library = await asyncio.to_thread(self.content.library.with_taught, taught)
             self.content = replace(self.content, library=library)
+
+    async def _taught(self) -> list[tuple[str, str, str]]:
+        return [(t.entry_id, t.lang, t.question) for t in await self.question_log.taught()]
 
     async def compose_notice(self, notice: Notice) -> Outgoing | None:
         """The message a notice stands for, in its recipient's language (None: nothing left to send)."""
