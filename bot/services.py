@@ -33,7 +33,6 @@ from bot.views import staff as staff_views
 from bot.volunteers.form import VolunteerForm
 from bot.volunteers.notices import StaffTargets
 from bot.volunteers.review import ApplicationReview
-from bot.volunteers.status import Status
 from storage.applications import ApplicationRepository
 from storage.broadcasts import Broadcast, BroadcastRepository
 from storage.db import Database
@@ -147,10 +146,10 @@ class Services:
         texts = self.content.texts
         lang = await self.people.language(notice.chat_id, fallback=notice.lang)
         if notice.kind == STAFF_CARD:
-            app = await self.review.repo.get(notice.application_id)
-            if app is None or app.status == Status.WITHDRAWN:
-                return None  # erased or withdrawn while the card waited (an outage): staff get only the note
-            history = await self.review.history(app.id)
+            card = await self.review.card(notice.application_id)
+            if card is None:
+                return None
+            app, history = card
             text, markup = staff_views.card(app, history, self.content.catalog, texts, lang, utc_today(),
                                             updated=bool(notice.params.get("updated")))
             return Outgoing(text, markup)

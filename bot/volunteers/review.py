@@ -88,6 +88,14 @@ class ApplicationReview:
         )
         return Decision(changed, await self.repo.get(app.id), None if changed else "not_allowed")
 
+    async def card(self, app_id: int) -> tuple[Application, list[Event]] | None:
+        """What a staff card shows: the application and its history; None once it is erased or withdrawn
+        (a card still waiting in the outbox then: staff get only the note)."""
+        app = await self.repo.get(app_id)
+        if app is None or app.status == Status.WITHDRAWN:
+            return None
+        return app, await self.repo.history(app_id)
+
     async def history(self, app_id: int) -> list[Event]:
         """The application's status changes, oldest first."""
         return await self.repo.history(app_id)
