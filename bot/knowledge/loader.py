@@ -10,7 +10,7 @@ from typing import Any
 from bot.knowledge.model import LANGS, ContentError, Entry, EntryText, KnowledgeBase, Source
 from bot.knowledge.normalize import normalize
 from bot.knowledge.word_lists import read_intents, read_lexicon
-from bot.knowledge.yaml_reader import as_strings, read_items, unknown_keys
+from bot.knowledge.yaml_reader import as_strings, check_keys, read_items
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_QUESTIONS = 6
@@ -73,10 +73,7 @@ def _parse_entry(raw: Any, topic: str, where: str, problems: list[str]) -> Entry
     entry_id = raw.get("id")
     name = f"{where}: {entry_id}" if isinstance(entry_id, str) else where
     count = len(problems)
-    missing = [key for key in _REQUIRED_KEYS if key not in raw]
-    for key in missing:
-        problems.append(f"{name}: missing {'language ' if key in LANGS else ''}'{key}'")
-    unknown_keys(raw, _REQUIRED_KEYS + _OPTIONAL_KEYS, name, problems)
+    check_keys(raw, _REQUIRED_KEYS, name, problems, optional=_OPTIONAL_KEYS)
     if not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id):
         problems.append(f"{name}: bad id {entry_id!r} (lowercase a-z, 0-9 and '-')")
     if "topic" in raw and raw["topic"] != topic:
@@ -143,10 +140,7 @@ def _parse_text(raw: Any, name: str, problems: list[str]) -> EntryText | None:
         problems.append(f"{name}: must be a mapping with title, questions and answer")
         return None
     count = len(problems)
-    for key in _TEXT_KEYS:
-        if key not in raw:
-            problems.append(f"{name}: missing '{key}'")
-    unknown_keys(raw, _TEXT_KEYS, name, problems)
+    check_keys(raw, _TEXT_KEYS, name, problems)
     title, answer = raw.get("title"), raw.get("answer")
     if "title" in raw:
         if not isinstance(title, str) or not title.strip():

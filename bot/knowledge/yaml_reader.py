@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from bot.knowledge.model import LANGS
+
 # libyaml's parser when PyYAML was built with it: several times faster on the knowledge files.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -49,6 +51,14 @@ def read_items(path: Path, label: str, key: str, problems: list[str]) -> list[tu
         problems.append(f"{label}: the top level must be a mapping with one key '{key}' holding a list")
         return None
     return [(f"{label}:{lines[i]}" if i < len(lines) else label, raw) for i, raw in enumerate(data[key])]
+
+
+def check_keys(raw: dict, required: tuple[str, ...], name: str, problems: list[str], optional: tuple[str, ...] = ()) -> None:
+    """Report the keys a mapping lacks ("missing language 'kk'", "missing 'answer'") and those it may not have."""
+    for key in required:
+        if key not in raw:
+            problems.append(f"{name}: missing {'language ' if key in LANGS else ''}'{key}'")
+    unknown_keys(raw, required + optional, name, problems)
 
 
 def unknown_keys(raw: dict, allowed: tuple[str, ...], name: str, problems: list[str]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from bot import callbacks
 from bot.knowledge.loader import ID_PATTERN
 from bot.knowledge.model import LANGS
-from bot.knowledge.yaml_reader import read_items, unknown_keys
+from bot.knowledge.yaml_reader import check_keys, read_items
 from bot.telegram_html import html_to_text
 
 # Telegram's sendPoll limits: question 1-300 characters, option 1-100 characters,
@@ -156,10 +156,7 @@ def _parse_question(
     question_id = raw.get("id")
     name = f"{where}: {question_id}" if isinstance(question_id, str) else where
     count = len(problems)
-    for key in _KEYS:
-        if key not in raw:
-            problems.append(f"{name}: missing {'language ' if key in LANGS else ''}'{key}'")
-    unknown_keys(raw, _KEYS, name, problems)
+    check_keys(raw, _KEYS, name, problems)
     if "id" in raw and (not isinstance(question_id, str) or not ID_PATTERN.match(question_id)):
         problems.append(f"{name}: bad id {question_id!r} (lowercase a-z, 0-9 and '-')")
     entry = raw.get("entry")
@@ -195,10 +192,7 @@ def _parse_text(raw: Any, name: str, problems: list[str]) -> QuizText | None:
         problems.append(f"{name}: must be a mapping with question, options and explanation")
         return None
     count = len(problems)
-    for key in _TEXT_KEYS:
-        if key not in raw:
-            problems.append(f"{name}: missing '{key}'")
-    unknown_keys(raw, _TEXT_KEYS, name, problems)
+    check_keys(raw, _TEXT_KEYS, name, problems)
     question = _plain_text(raw["question"], "question", MAX_QUESTION, name, problems) if "question" in raw else None
     options = _options(raw["options"], name, problems) if "options" in raw else None
     explanation = (
