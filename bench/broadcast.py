@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import broadcast_alert, broadcast_load, broadcast_paid  # noqa: E402
 from bench.broadcast_run import (  # noqa: E402
-    FIRST_SUBSCRIBER, Run, db_state, done_count, follow, kill_and_restart, seed,
+    FIRST_SUBSCRIBER, Run, db_state, delivery_figures, done_count, follow, kill_and_restart, seed,
 )
 
 
@@ -64,22 +64,12 @@ def scenario(args: argparse.Namespace, name: str) -> dict:
         stats = run.control("/stats")
         status, counts = asyncio.run(db_state(run.db_path, broadcast_id))
         run.kill_bot(signal.SIGTERM)
-        blocked = len(range(0, args.subscribers, 100))
-        expected = args.subscribers - blocked
         figures.update(
             status=status,
             db_counts=counts,
-            expected_recipients=expected,
-            reached=stats["chats_reached"],
-            lost=expected - stats["chats_reached"],
-            duplicates=stats["duplicates"],
             delivered_rate=round(stats["rate"], 2),
             rate_share=round(stats["rate"] / args.rate, 4),
-            refused=stats["refused"],
-            refused_detail=stats["refused_detail"],
-            elapsed_s=round(elapsed, 1),
-            peak_rss_mb=[round(p, 1) for p in run.rss_peaks],
-            emulator_peak_rss_mb=round(run.emulator_watch.peak_kb / 1024, 1),
+            **delivery_figures(run, stats, args.subscribers, elapsed),
             chat_answers=stats["chat_answers"],
             chat_unanswered=stats["chat_unanswered"],
             chat_p50_s=stats["chat_p50"] and round(stats["chat_p50"], 3),

@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from bench.broadcast_run import (
-    ALERT_MARK, ALERT_TEXT, FIRST_SUBSCRIBER, Run, done_count, follow, kill_and_restart, seed, valid_until,
+    ALERT_MARK, ALERT_TEXT, FIRST_SUBSCRIBER, Run, delivery_figures, done_count, follow, kill_and_restart, seed,
+    valid_until,
 )
 
 
@@ -43,23 +44,14 @@ def scenario(args: argparse.Namespace) -> dict:
         killed_at = figures.pop("killed_at", None)
         stats = run.control("/stats", match=ALERT_MARK, **({"split": killed_at} if killed_at else {}))
         run.kill_bot(signal.SIGTERM)
-        expected = subscribers - len(range(0, subscribers, 100))
         figures.update(
             status=status,
             db_counts=counts,
-            expected_recipients=expected,
-            reached=stats["chats_reached"],
-            lost=expected - stats["chats_reached"],
-            duplicates=stats["duplicates"],
             delivered_rate=round(stats["rate"], 1),
             delivered_rate_before_kill=killed_at and round(stats["rate_before_split"], 1),
             delivered_rate_after_restart=killed_at and round(stats["rate_after_split"], 1),
             rate_target=600,
-            refused=stats["refused"],
-            refused_detail=stats["refused_detail"],
-            elapsed_s=round(elapsed, 1),
-            peak_rss_mb=[round(p, 1) for p in run.rss_peaks],
-            emulator_peak_rss_mb=round(run.emulator_watch.peak_kb / 1024, 1),
+            **delivery_figures(run, stats, subscribers, elapsed),
         )
     finally:
         run.close()

@@ -211,3 +211,19 @@ def wait_for_status(run: Run, broadcast_id: int, until: str, timeout: float, *, 
         if verbose:
             print(f"[{run.name}] broadcast {broadcast_id} {status} {counts}", flush=True)
         time.sleep(0.5)
+
+
+def delivery_figures(run: Run, stats: dict, subscribers: int, elapsed: float) -> dict:
+    """Who was reached, lost or sent twice (1 in 100 subscribers has blocked the bot), and the memory used."""
+    expected = subscribers - len(range(0, subscribers, 100))
+    return {
+        "expected_recipients": expected,
+        "reached": stats["chats_reached"],
+        "lost": expected - stats["chats_reached"],
+        "duplicates": stats["duplicates"],
+        "refused": stats["refused"],
+        "refused_detail": stats["refused_detail"],
+        "elapsed_s": round(elapsed, 1),
+        "peak_rss_mb": [round(p, 1) for p in run.rss_peaks],
+        "emulator_peak_rss_mb": round(run.emulator_watch.peak_kb / 1024, 1),
+    }
