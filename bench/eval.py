@@ -1,6 +1,6 @@
 """Measure the knowledge engine against plain BM25 on the tuning parts (bench/eval/*.yaml and the
 second tuning set bench/eval/tuning2/) and the held-out part (bench/eval/heldout/), and on the safety
-sets (bench/eval/safety/ and the tuning examples in bench/eval/safety_tuning.yaml).
+sets (bench/eval/safety/ and the tuning examples in bench/eval/safety_tuning*.yaml).
 
     .venv/bin/python bench/eval.py [--tuning] [--failures] [--lingua] [--content DIR] [--eval DIR]
 
@@ -37,6 +37,8 @@ OTHER_LANGUAGE = {"kk": "ru", "ru": "kk", "en": "ru"}
 # The question sets: (part, folder under bench/eval); failures are listed for the tuning parts only.
 TUNING_PARTS = (("tuning", "."), ("tuning2", "tuning2"))
 HELDOUT_PART = ("heldout", "heldout")
+# The safety tuning sets: (report key, file under bench/eval).
+SAFETY_TUNING_FILES = (("safety_tuning", "safety_tuning.yaml"), ("safety_tuning2", "safety_tuning2.yaml"))
 
 
 def evaluate(content_dir: Path, eval_dir: Path, lingua: bool = False, tuning_only: bool = False) -> dict[str, Any]:
@@ -61,7 +63,8 @@ def evaluate(content_dir: Path, eval_dir: Path, lingua: bool = False, tuning_onl
                 report[part][lang] = _questions(index, kb, baseline, detector, items, lang, failures, report["missing_entries"])
     _evaluate_actions(index, kb, eval_dir / "actions.yaml", report)
     report["safety"] = {} if tuning_only else evaluate_safety(index, kb, eval_dir / "safety")
-    report["safety_tuning"] = evaluate_safety(index, kb, eval_dir, single_file="safety_tuning.yaml", failures=report["failures"])
+    for key, file_name in SAFETY_TUNING_FILES:
+        report[key] = evaluate_safety(index, kb, eval_dir, single_file=file_name, failures=report["failures"])
     report["missing_entries"] = sorted(report["missing_entries"])
     return report
 
@@ -200,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     _print_safety("held-out", report["safety"])
     _print_safety("tuning", report["safety_tuning"])
+    _print_safety("tuning2", report["safety_tuning2"])
     if report["missing_entries"]:
         print(f"{len(report['missing_entries'])} expected entries are not in the content yet")
     if args.failures:

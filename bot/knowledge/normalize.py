@@ -24,6 +24,9 @@ _FOLD_RARE = str.maketrans(
 _RARE = re.compile("[" + "".join(chr(code) for code in _FOLD_RARE) + "]")
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _WORD = re.compile(r"[^\W_]+")
+# A letter typed three or more times over is one letter ("heeelp", "помогитеее"): no word of the
+# three languages spells a letter thrice.
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
 # Kazakh case, plural and possessive endings (folded) that follow an abbreviation or a number after a hyphen.
 _HYPHEN_ENDING = re.compile(
     r"(?<=[^\W_])-(?:нын|нин|дын|дин|тын|тин|га|ге|ка|ке|на|не|да|де|та|те|дагы|деги|тагы|теги|дан|ден|тан|тен|"
@@ -88,7 +91,7 @@ def tokenize(text: str) -> list[str]:
     folded = fold(text)
     if "-" in folded:
         folded = _HYPHEN_ENDING.sub("", folded)
-    return _WORD.findall(folded)
+    return _WORD.findall(_STRETCHED.sub(r"\1", folded))
 
 
 def normalize(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.knowledge.normalize import tokenize
 
@@ -56,7 +56,8 @@ def word_matches(token: str, word: _Word, typo_allowed: bool = True) -> bool:
     if len(word.text) < MIN_TYPO_LENGTH:
         return len(word.text) >= 4 and sorted(token) == sorted(word.text) and OSA.distance(token, word.text) == 1
     allowed = 2 if min(len(token), len(word.text)) >= LONG_WORD else 1  # "жасалады" is no typo of "жараланды"
-    return Levenshtein.distance(token, word.text, score_cutoff=allowed) <= allowed
+    # Two letters swapped ("russain") count as one typo.
+    return OSA.distance(token, word.text, score_cutoff=allowed) <= allowed
 
 
 def find(phrase: Phrase, tokens: list[str], exact: frozenset[int] = frozenset()) -> tuple[int, ...] | None:

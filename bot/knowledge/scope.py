@@ -8,7 +8,7 @@ from collections.abc import Callable
 _VOWELS = set("aeiouyаеёиоуыэюяәөұүі")
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю", "1234567890")
 _MASH_RUN = 4  # this many neighbouring keys in a row is mash ("asdf", "фыва")
-_LAUGHTER = re.compile(r"(?:[хx][аеиa]|[аa][хx]|h[aei]|[ae]h|ja|[аa]?[хx]{2,})+[хxh]?|l[oо]+l|kek|кек|ржу|лол|ыы+|аа+|мм+")
+_LAUGHTER = re.compile(r"(?:[хx][аеиa]|[аa][хx]|h[aei]|[ae]h|ja|[аa]?[хx]{2,})+[хxhаa]?|l[oо]+l|kek|кек|ржу|лол|ыы+|аа+|мм+")
 
 
 def is_mash(token: str) -> bool:
