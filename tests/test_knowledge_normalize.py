@@ -26,6 +26,11 @@ def test_tokenize_drops_punctuation_and_emoji():
     assert normalize("  Сольферино,   шайқасы!") == "сольферино шайкасы"
 
 
+def test_a_letter_held_down_counts_once_and_numbers_are_kept():
+    assert tokenize("heeelp помогитеее") == ["help", "помогите"]
+    assert tokenize("1000 жылы, 2011") == ["1000", "жылы", "2011"]
+
+
 def test_swap_layout_reads_keys_on_the_other_layout():
     assert swap_layout("ghbdtn") == "привет"
     assert swap_layout("ltyfy") == "денан"

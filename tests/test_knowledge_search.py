@@ -241,7 +241,10 @@ def test_real_actions(real_engine, text, action):
     [("помогите", "ru"), ("help me", "en"), ("көмектесіңіздер", "kk"), ("i need an ambulance", "en"),
      ("у нас пожар", "ru"), ("мужчина упал и не дышит", "ru"), ("бала тұншығып жатыр", "kk"), ("gjvjubnt", "ru"),
      # a call naming a disaster, Kazakh typed in Latin letters, the wrong layout for two words
-     ("помогите пожар", "ru"), ("komek kerek tez", "kk"), ("gjvjubnt gj;fh", "ru"), ("my son drank bleach", "en")],
+     ("помогите пожар", "ru"), ("komek kerek tez", "kk"), ("gjvjubnt gj;fh", "ru"), ("my son drank bleach", "en"),
+     # a letter held down; a stroke, a birth and a fall through ice, each in its own words
+     ("heeelp", "en"), ("атамның беті қисайып кетті, сөйлей алмай жатыр", "kk"), ("у жены начались роды", "ru"),
+     ("a man fell through the ice", "en")],
 )
 def test_real_distress_is_an_emergency_before_any_search(real_engine, text, lang):
     result = ask(real_engine, text, user_lang="en" if lang != "en" else "ru")
@@ -249,7 +252,11 @@ def test_real_distress_is_an_emergency_before_any_search(real_engine, text, lang
 
 
 @needs_real_content
-@pytest.mark.parametrize("text", ["how does the red cross help refugees", "where can i learn first aid", "what does 112 mean", "sos signal history"])
+@pytest.mark.parametrize(
+    "text",
+    ["how does the red cross help refugees", "where can i learn first aid", "what does 112 mean", "sos signal history",
+     "какие признаки инсульта", "как остановить кровотечение, хочу знать на будущее", "рахмет, көп көмектестіңіз"],
+)
 def test_real_questions_with_help_words_are_not_emergencies(real_engine, text):
     assert ask(real_engine, text, user_lang="en").kind != "emergency"
 
@@ -268,7 +275,7 @@ def test_real_everyday_messages_with_danger_like_words_are_not_emergencies(real_
 
 
 @needs_real_content
-@pytest.mark.parametrize("text", ["нет", "жоқ", "no", "1", "3", "ок", "😂😂", "ахахах", "asdfgh"])
+@pytest.mark.parametrize("text", ["нет", "жоқ", "no", "1", "3", "ок", "😂😂", "ахахах", "ахаха", "бірақ", "asdfgh"])
 def test_real_messages_without_content_get_no_entry(real_engine, text):
     result = ask(real_engine, text)
     assert (result.kind, result.entry_id, result.suggestions) == ("content_free", None, ())
@@ -277,7 +284,9 @@ def test_real_messages_without_content_get_no_entry(real_engine, text):
 @needs_real_content
 @pytest.mark.parametrize(
     ("text", "lang"),
-    [("на русском пожалуйста", "ru"), ("in english please", "en"), ("қазақша жазыңызшы", "kk"), ("yf heccrjv", "ru")],
+    [("на русском пожалуйста", "ru"), ("in english please", "en"), ("қазақша жазыңызшы", "kk"), ("yf heccrjv", "ru"),
+     # two letters swapped, Kazakh typed in Latin letters
+     ("russain please", "ru"), ("qazaqsha zhazshy", "kk")],
 )
 def test_real_language_requests_switch_the_language(real_engine, text, lang):
     result = ask(real_engine, text, user_lang="kk" if lang != "kk" else "en")
