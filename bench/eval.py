@@ -35,7 +35,7 @@ from bot.knowledge.search import SearchIndex  # noqa: E402
 # The user's chosen language when measuring the reply language: always another one.
 OTHER_LANGUAGE = {"kk": "ru", "ru": "kk", "en": "ru"}
 # The question sets: (part, folder under bench/eval); failures are listed for the tuning parts only.
-TUNING_PARTS = (("tuning", "."), ("tuning2", "tuning2"))
+TUNING_PARTS = (("tuning", "."), ("tuning2", "tuning2"), ("tuning3", "tuning3"))
 HELDOUT_PART = ("heldout", "heldout")
 # The safety tuning sets: (report key, file under bench/eval).
 SAFETY_TUNING_FILES = (("safety_tuning", "safety_tuning.yaml"), ("safety_tuning2", "safety_tuning2.yaml"))
