@@ -4,6 +4,7 @@ question for the knowledge base (answered, "did you mean", unknown, or out of sc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.knowledge.model import ACTIONS, LANGS, KnowledgeBase
@@ -50,6 +51,10 @@ MAX_SUGGESTIONS = 3
 # A question mostly made of words the content never uses is about something else ("how to cook
 # plov" matches "Cook Islands"): out of scope when it is not answered.
 MIN_KNOWN_SHARE = 0.6
+
+# A message of at least this many words that earns no answer as a whole is searched clause by clause.
+MIN_CLAUSE_SEARCH_WORDS = 8
+_CLAUSE_BREAK = re.compile(r"[,.;:!?\n()]+|\s[-–—]\s")
 
 KINDS = (
     "answer", "did_you_mean", "unknown", "out_of_scope", "content_free", "emergency", "greeting", "thanks",
@@ -149,8 +154,27 @@ def is_confident(found: Evidence, rules: tuple[Rule, ...] = ANSWER_RULES) -> boo
     return any(found.satisfies(rule) for rule in rules)
 
 
-def _search(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str], lang: str) -> Answer:
+def clauses(text: str) -> list[str]:
+    """The parts of a long message between punctuation marks, and its last two parts together:
+    "hi, my grandma says the red cross was started by a swiss man, who was he?"."""
+    parts = [part for part in _CLAUSE_BREAK.split(text) if part.strip()]
+    if len(parts) < 2:
+        return []
+    return [*parts, " ".join(parts[-2:])]
+
+
+def best_evidence(index: SearchIndex, text: str, tokens: list[str], lang: str) -> Evidence:
+    """The evidence for the whole message or, when that is not enough to answer, for the one of its
+    clauses that earns an answer with the best score (the question is often one clause of a story)."""
     found = evidence(index, tokens, lang)
+    if is_confident(found) or len(tokens) < MIN_CLAUSE_SEARCH_WORDS:
+        return found
+    confident = [e for e in (evidence(index, index.tokens(part), lang) for part in clauses(text)) if is_confident(e)]
+    return max(confident, key=lambda e: e.hits[0].score, default=found)
+
+
+def _search(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str], lang: str) -> Answer:
+    found = best_evidence(index, text, tokens, lang)
     top = found.hits[0] if found.hits else None
     if is_confident(found):
         entry = kb.entries[top.entry_id]

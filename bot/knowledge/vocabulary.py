@@ -14,13 +14,15 @@ from rapidfuzz.distance import Levenshtein
 FUZZY_QUALITY = {1: 0.85, 2: 0.7, 3: 0.55}
 PREFIX_QUALITY = 0.8
 MIN_PREFIX = 4
+# A query word is not read as a much shorter word it begins with ("costumary" is not "cost").
+MIN_PREFIX_SHARE = 0.6
 
 
 def max_edits(length: int) -> int:
     """How many typos a word of this length may have and still be recognised."""
     if length <= 3:
         return 0
-    if length <= 9:
+    if length <= 8:
         return 1
     if length <= 11:
         return 2
@@ -82,7 +84,7 @@ class Vocabulary:
         if len(term) < MIN_PREFIX + 1 or term.startswith("~"):
             return []
         results = []
-        for cut in range(len(term) - 1, MIN_PREFIX - 1, -1):
+        for cut in range(len(term) - 1, max(MIN_PREFIX, math.ceil(MIN_PREFIX_SHARE * len(term))) - 1, -1):
             if term[:cut] in self.terms:
                 results.append((term[:cut], PREFIX_QUALITY * math.sqrt(cut / len(term))))
                 break
