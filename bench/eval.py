@@ -1,5 +1,5 @@
 """Measure the knowledge engine against plain BM25 on the tuning parts (bench/eval/*.yaml and the
-second tuning set bench/eval/tuning2/) and the held-out part (bench/eval/heldout/), and on the safety
+tuning sets bench/eval/tuning2/ and tuning3/) and the held-out part (bench/eval/heldout/), and on the safety
 sets (bench/eval/safety/ and the tuning examples in bench/eval/safety_tuning*.yaml).
 
     .venv/bin/python bench/eval.py [--tuning] [--failures] [--lingua] [--content DIR] [--eval DIR]
