@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.answer import answer_question
+from bot.knowledge.answer import answer_question, clauses
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.search import SearchIndex
+from bot.knowledge.vocabulary import Vocabulary
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "knowledge"
@@ -328,3 +329,32 @@ def test_real_taught_phrasings_count_like_listed_questions(real_engine):
     _, kb = real_engine
     taught = SearchIndex.build(kb, {"blood-donation": [("en", "where do vampires shop")]})
     assert answer_question(taught, kb, "where do vampires shop", "en").entry_id == "blood-donation"
+
+
+def test_a_long_message_splits_into_its_clauses_and_its_last_two_together():
+    assert clauses("hi, my grandma says it was a swiss man, who was he?") == [
+        "hi", "my grandma says it was a swiss man", "who was he", "my grandma says it was a swiss man who was he"]
+    assert clauses("who founded the red cross") == []
+
+
+@needs_real_content
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [("good evening, my daughter is writing an essay for school about famous swiss people and she asked me at dinner, "
+      "who founded the red cross", "henry-dunant"),
+     ("здравствуйте, у меня сын учится в седьмом классе и им задали доклад по истории, когда был основан красный крест",
+      "red-cross-founding-date"),
+     ("сәлеметсіз бе, қызым мектепте баяндама жазып жатыр, мұғалімі сұрапты, қызыл жарты ай белгісі қайдан шыққан",
+      "red-crescent-emblem")],
+)
+def test_real_a_question_inside_a_long_story_is_answered(real_engine, text, entry_id):
+    result = ask(real_engine, text, user_lang="ru")
+    assert (result.kind, result.entry_id) == ("answer", entry_id)
+
+
+def test_other_forms_of_a_word_are_its_relatives_but_a_much_shorter_word_is_not():
+    vocabulary = Vocabulary()
+    vocabulary.add_text({"treatment": "treatment", "cost": "cost"})
+    vocabulary.freeze()
+    assert [term for term, _ in vocabulary.relatives("treat")] == ["treatment"]
+    assert vocabulary.resolve("costumary", "costumari") == []

@@ -31,11 +31,12 @@ class Rule:
                 & (matched_weight >= self.min_matched_weight) & (known >= self.min_known))
 
 
-# Calibrated with bench/calibrate.py on tuning data only: bench/eval/*.yaml and bench/eval/tuning2/
+# Calibrated with bench/calibrate.py on tuning data only: bench/eval/*.yaml, tuning2/ and tuning3/
 # (with their out-of-scope questions) and bench/crossval.py (the content's own questions, fold by
-# fold). It keeps at least 98% of the tuning out-of-scope questions unanswered and, within that,
-# answers as many in-scope questions right as it can, a wrong answer costing as much as a right one
-# earns. The words of the Society's name don't count in the shares ("стипендия красного
+# fold): as many in-scope questions answered right as it can, a wrong answer costing as much as a
+# right one earns, with about 94% of the tuning out-of-scope questions left unanswered (measured
+# again after the content's phrasings were tripled: the grid's best at a 5% budget answers 1.8 points
+# fewer questions right for 1.1 points more out-of-scope declined, for the same utility). The words of the Society's name don't count in the shares ("стипендия красного
 # полумесяца": only the scholarship is asked about, and nothing says it).
 # The best entry covers the question: it says most of its words, and most of them are the content's
 # ("жарты ай татуировкасы": nothing says "tattoo").
@@ -157,7 +158,7 @@ def is_confident(found: Evidence, rules: tuple[Rule, ...] = ANSWER_RULES) -> boo
 def clauses(text: str) -> list[str]:
     """The parts of a long message between punctuation marks, and its last two parts together:
     "hi, my grandma says the red cross was started by a swiss man, who was he?"."""
-    parts = [part for part in _CLAUSE_BREAK.split(text) if part.strip()]
+    parts = [part.strip() for part in _CLAUSE_BREAK.split(text) if part.strip()]
     if len(parts) < 2:
         return []
     return [*parts, " ".join(parts[-2:])]

@@ -223,6 +223,8 @@ class SearchIndex:
             found = any(field.has(alternative, entry) for alternative, _ in alternatives)
             if not found and len(token) > 3:  # a misspelling that a listed question uses is a word too
                 found = any(field.has(alternative, entry) for alternative, _ in vocabulary.neighbours(token))
+            if not found:  # another form of the word ("treated" for "treatment")
+                found = any(field.has(alternative, entry) for alternative, _ in vocabulary.relatives(term))
             matched += found
             matched_weight += weight * found
             total_weight += weight

@@ -57,6 +57,11 @@ class Vocabulary:
             return []
         return self._typos(word) or self._prefixes(term)
 
+    def relatives(self, term: str) -> list[tuple[str, float]]:
+        """Terms of the texts that begin this term or that it begins: other forms of a word that
+        stemming keeps apart ("treat" and "treatment")."""
+        return self._prefixes(term)
+
     def neighbours(self, word: str) -> list[tuple[str, float]]:
         """The words one typo away from a query word, even when it is itself a word of the texts
         (a misspelt listed question puts "convension" in the vocabulary)."""
