@@ -33,14 +33,13 @@ class Rule:
 
 # Calibrated with bench/calibrate.py on tuning data only: bench/eval/*.yaml, tuning2/ and tuning3/
 # (with their out-of-scope questions) and bench/crossval.py (the content's own questions, fold by
-# fold): as many in-scope questions answered right as it can, a wrong answer costing as much as a
-# right one earns, with about 94% of the tuning out-of-scope questions left unanswered (measured
-# again after the content's phrasings were tripled: the grid's best at a 5% budget answers 1.8 points
-# fewer questions right for 1.1 points more out-of-scope declined, for the same utility). The words of the Society's name don't count in the shares ("стипендия красного
+# fold): the grid's best when at most 5% of the tuning out-of-scope questions that reach the search
+# are answered, a wrong answer costing as much as a right one earns (run again after the content's
+# phrasings were tripled). The words of the Society's name don't count in the shares ("стипендия красного
 # полумесяца": only the scholarship is asked about, and nothing says it).
 # The best entry covers the question: it says most of its words, and most of them are the content's
 # ("жарты ай татуировкасы": nothing says "tattoo").
-COVERS = Rule(min_score=0.25, min_margin=0.01, min_matched=0.5, min_matched_weight=0.2, min_known=0.7)
+COVERS = Rule(min_score=0.22, min_margin=0.04, min_matched=0.5, min_matched_weight=0.0, min_known=0.7)
 # Or it clearly leads the next entry, whatever else the question says ("my grandma searched for her
 # father through the Red Cross after the war, do you still look for missing people?").
 LEADS = Rule(min_score=0.35, min_margin=0.2, min_matched=0.4, min_matched_weight=0.0, min_known=0.6)

@@ -20,7 +20,7 @@ MIN_PREFIX_SHARE = 0.6
 
 def max_edits(length: int) -> int:
     """How many typos a word of this length may have and still be recognised."""
-    if length <= 3:
+    if length <= 4:
         return 0
     if length <= 8:
         return 1
