@@ -27,7 +27,8 @@ def test_tokenize_drops_punctuation_and_emoji():
 
 
 def test_a_letter_held_down_counts_once_and_numbers_are_kept():
-    assert tokenize("heeelp помогитеее") == ["help", "помогите"]
+    assert tokenize("heeelp помогитеее helllllp") == ["help", "помогите", "help"]
+    assert tokenize("МККК ХҚКК") == ["мккк", "хккк"]
     assert tokenize("1000 жылы, 2011") == ["1000", "жылы", "2011"]
 
 

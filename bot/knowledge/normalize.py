@@ -24,9 +24,9 @@ _FOLD_RARE = str.maketrans(
 _RARE = re.compile("[" + "".join(chr(code) for code in _FOLD_RARE) + "]")
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _WORD = re.compile(r"[^\W_]+")
-# A letter typed three or more times over is one letter ("heeelp", "помогитеее"): no word of the
-# three languages spells a letter thrice.
-_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
+# A vowel typed three or more times over, or any letter four or more times, is one letter ("heeelp",
+# "помогитеее", "helllllp"): no word spells them so. Three consonants stay: "МККК", "ХҚКК".
+_STRETCHED = re.compile(r"([aeiouyаеиоуыэюя])\1{2,}|([^\W\d_])\2{3,}")
 # Kazakh case, plural and possessive endings (folded) that follow an abbreviation or a number after a hyphen.
 _HYPHEN_ENDING = re.compile(
     r"(?<=[^\W_])-(?:нын|нин|дын|дин|тын|тин|га|ге|ка|ке|на|не|да|де|та|те|дагы|деги|тагы|теги|дан|ден|тан|тен|"
@@ -91,7 +91,7 @@ def tokenize(text: str) -> list[str]:
     folded = fold(text)
     if "-" in folded:
         folded = _HYPHEN_ENDING.sub("", folded)
-    return _WORD.findall(_STRETCHED.sub(r"\1", folded))
+    return _WORD.findall(_STRETCHED.sub(lambda run: run.group()[0], folded))
 
 
 def normalize(text: str) -> str:
