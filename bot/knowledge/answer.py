@@ -39,10 +39,10 @@ class Rule:
 # полумесяца": only the scholarship is asked about, and nothing says it).
 # The best entry covers the question: it says most of its words, and most of them are the content's
 # ("жарты ай татуировкасы": nothing says "tattoo").
-COVERS = Rule(min_score=0.22, min_margin=0.04, min_matched=0.5, min_matched_weight=0.0, min_known=0.7)
+COVERS = Rule(min_score=0.28, min_margin=0.01, min_matched=0.5, min_matched_weight=0.2, min_known=0.7)
 # Or it clearly leads the next entry, whatever else the question says ("my grandma searched for her
 # father through the Red Cross after the war, do you still look for missing people?").
-LEADS = Rule(min_score=0.35, min_margin=0.2, min_matched=0.4, min_matched_weight=0.0, min_known=0.6)
+LEADS = Rule(min_score=0.35, min_margin=0.1, min_matched=0.4, min_matched_weight=0.0, min_known=0.6)
 ANSWER_RULES = (COVERS, LEADS)
 # Otherwise offer the entries scoring at least this ("did you mean"), else say we don't know.
 SUGGEST_MIN_SCORE = 0.15
