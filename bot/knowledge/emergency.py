@@ -52,8 +52,12 @@ class EmergencyMatcher:
         return self._says_emergency(cyrillic, frozenset(i for i in exact if cyrillic[i] == tokens[i]))
 
     def _says_emergency(self, tokens: list[str], exact: frozenset[int]) -> bool:
-        now = self._now.covered(tokens, exact)
         danger = self._danger.covered(tokens, exact)
+        disaster = self._disasters.covered(tokens, exact)
+        call = self._calls.covered(tokens, exact)
+        if not (danger or disaster or call):  # most messages: the other lists need not be read
+            return False
+        now = self._now.covered(tokens, exact)
         # A word of a danger phrase is not a word of asking about ("есть пострадавшие").
         about = self._about.covered(tokens, exact) - danger
         # "how does the Red Cross help in floods": a question about help, unless it also says who or where;
@@ -61,8 +65,6 @@ class EmergencyMatcher:
         asks_about_help = bool(about) and (not now or bool(self._hypothetical.covered(tokens, exact)))
         if danger and not asks_about_help:
             return True
-        disaster = self._disasters.covered(tokens, exact)
-        call = self._calls.covered(tokens, exact)
         # "помогите пожар": a call for help naming a disaster is an emergency as much as either alone.
         if disaster and not about and (now or not self._substantial(tokens, disaster | now | call)):
             return True

@@ -102,7 +102,11 @@ class PhraseList:
             for phrase in self._by_word.get(token, ()):
                 candidates[id(phrase)] = phrase
             for phrase in self._by_letter.get(token[:1], ()):
-                if id(phrase) not in candidates and word_matches(token, phrase.words[0], position not in exact):
+                first = phrase.words[0]
+                # A typo changes a word's length by two letters at most: most phrases are ruled out here.
+                if id(phrase) in candidates or (not first.prefix and abs(len(token) - len(first.text)) > 2):
+                    continue
+                if word_matches(token, first, position not in exact):
                     candidates[id(phrase)] = phrase
         positions: set[int] = set()
         for phrase in candidates.values():
