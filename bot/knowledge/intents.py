@@ -120,8 +120,12 @@ class IntentMatcher:
     def _match_phrase(self, tokens: list[str]) -> IntentMatch | None:
         best: IntentMatch | None = None
         letters = {t[:1] for t in tokens}
+        # A phrase takes one token per word and leaves at most PHRASE_MAX_OTHER_WORDS others that are not fillers.
+        substantial = sum(1 for t in tokens if t not in self._fillers)
         for phrase in self._phrases:
             if phrase.name not in INTENT_KINDS or len(phrase.words) > len(tokens) + 1:
+                continue
+            if len(phrase.words) + PHRASE_MAX_OTHER_WORDS < substantial:
                 continue
             if any(word.tokens[0][:1] not in letters for word in phrase.words):
                 continue

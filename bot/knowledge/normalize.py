@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 # Kazakh-only letters folded to the Russian-keyboard letters people type instead, and ё → е,
 # so "қызыл" and "кызыл" are the same word to the search. (Chained str.replace is several
@@ -120,6 +121,7 @@ def swap_layout(chunk: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def transliterate(word: str) -> str | None:
     """Latin letters read as Kazakh/Russian transliteration ("kyzyl" → "кызыл"), or None."""
     lowered = fold(word)

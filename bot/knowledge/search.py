@@ -80,6 +80,7 @@ class SearchIndex:
         self._known: set[str] = set()
         self._content_words: set[str] = set()
         self._resolved: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
+        self._known_forms: dict[str, bool] = {}  # is_known's answers for words not in _known
 
     # ---- building -------------------------------------------------------------------------
 
@@ -181,11 +182,16 @@ class SearchIndex:
         """True when the content or the word lists use this (folded) word, in any form."""
         if word in self._known:
             return True
-        for lang, language in self.languages.items():
-            terms = self.analyzer.terms([word], lang)
-            if terms and terms[0] in language.vocabulary.terms:
-                return True
-        return False
+        known = self._known_forms.get(word)
+        if known is None:
+            known = any(
+                (terms := self.analyzer.terms([word], lang)) and terms[0] in language.vocabulary.terms
+                for lang, language in self.languages.items()
+            )
+            if len(self._known_forms) > 50_000:
+                self._known_forms.clear()
+            self._known_forms[word] = known
+        return known
 
     def content_positions(self, tokens: list[str]) -> frozenset[int]:
         """Positions of the tokens that the entries' texts use as they are (real words, not typos)."""
