@@ -38,7 +38,9 @@ OTHER_LANGUAGE = {"kk": "ru", "ru": "kk", "en": "ru"}
 TUNING_PARTS = (("tuning", "."), ("tuning2", "tuning2"), ("tuning3", "tuning3"))
 HELDOUT_PART = ("heldout", "heldout")
 # The safety tuning sets: (report key, file under bench/eval).
-SAFETY_TUNING_FILES = (("safety_tuning", "safety_tuning.yaml"), ("safety_tuning2", "safety_tuning2.yaml"))
+SAFETY_TUNING_FILES = (
+    ("safety_tuning", "safety_tuning.yaml"), ("safety_tuning2", "safety_tuning2.yaml"), ("safety_tuning3", "safety_tuning3.yaml"),
+)
 
 
 def evaluate(content_dir: Path, eval_dir: Path, lingua: bool = False, tuning_only: bool = False) -> dict[str, Any]:
@@ -204,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     _print_safety("held-out", report["safety"])
     _print_safety("tuning", report["safety_tuning"])
     _print_safety("tuning2", report["safety_tuning2"])
+    _print_safety("tuning3", report["safety_tuning3"])
     if report["missing_entries"]:
         print(f"{len(report['missing_entries'])} expected entries are not in the content yet")
     if args.failures:

@@ -245,7 +245,10 @@ def test_real_actions(real_engine, text, action):
      ("помогите пожар", "ru"), ("komek kerek tez", "kk"), ("gjvjubnt gj;fh", "ru"), ("my son drank bleach", "en"),
      # a letter held down; a stroke, a birth and a fall through ice, each in its own words
      ("heeelp", "en"), ("атамның беті қисайып кетті, сөйлей алмай жатыр", "kk"), ("у жены начались роды", "ru"),
-     ("a man fell through the ice", "en")],
+     ("a man fell through the ice", "en"),
+     # a call said over and over; symptoms in everyday words; a fall that needs a person named
+     ("ПОМОГИТЕ ПОМОГИТЕ ПОМОГИТЕ", "ru"), ("баланың ерні көгеріп кетті", "kk"), ("my husband went grey and is holding his chest", "en"),
+     ("мама упала", "ru")],
 )
 def test_real_distress_is_an_emergency_before_any_search(real_engine, text, lang):
     result = ask(real_engine, text, user_lang="en" if lang != "en" else "ru")
@@ -256,7 +259,9 @@ def test_real_distress_is_an_emergency_before_any_search(real_engine, text, lang
 @pytest.mark.parametrize(
     "text",
     ["how does the red cross help refugees", "where can i learn first aid", "what does 112 mean", "sos signal history",
-     "какие признаки инсульта", "как остановить кровотечение, хочу знать на будущее", "рахмет, көп көмектестіңіз"],
+     "какие признаки инсульта", "как остановить кровотечение, хочу знать на будущее", "рахмет, көп көмектестіңіз",
+     # the danger is past; the fall is a rate's
+     "last year my son choked but we saved him, where can i learn first aid properly", "курс доллара упал"],
 )
 def test_real_questions_with_help_words_are_not_emergencies(real_engine, text):
     assert ask(real_engine, text, user_lang="en").kind != "emergency"

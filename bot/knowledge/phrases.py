@@ -60,10 +60,11 @@ def word_matches(token: str, word: _Word, typo_allowed: bool = True) -> bool:
     return OSA.distance(token, word.text, score_cutoff=allowed) <= allowed
 
 
-def find(phrase: Phrase, tokens: list[str], exact: frozenset[int] = frozenset()) -> tuple[int, ...] | None:
-    """The positions of the phrase's words in the tokens, in order, or None when it is not there
-    (tokens at the positions in `exact` are real words of their own: never read as typos)."""
-    for start, token in enumerate(tokens):
+def find(phrase: Phrase, tokens: list[str], exact: frozenset[int] = frozenset(), after: int = 0) -> tuple[int, ...] | None:
+    """The positions of the phrase's words in the tokens, in order, from position `after` on, or None
+    when it is not there (tokens at the positions in `exact` are real words of their own: never read as typos)."""
+    for start in range(after, len(tokens)):
+        token = tokens[start]
         if not word_matches(token, phrase.words[0], start not in exact):
             continue
         positions = [start]
@@ -111,6 +112,7 @@ class PhraseList:
         positions: set[int] = set()
         for phrase in candidates.values():
             found = find(phrase, tokens, exact)
-            if found is not None:
+            while found is not None:  # every time it is said: "помогите помогите помогите"
                 positions.update(found)
+                found = find(phrase, tokens, exact, after=found[0] + 1)
         return positions
