@@ -40,6 +40,7 @@ HELDOUT_PART = ("heldout", "heldout")
 # The safety tuning sets: (report key, file under bench/eval).
 SAFETY_TUNING_FILES = (
     ("safety_tuning", "safety_tuning.yaml"), ("safety_tuning2", "safety_tuning2.yaml"), ("safety_tuning3", "safety_tuning3.yaml"),
+    ("safety_tuning4", "safety_tuning4.yaml"),
 )
 
 
@@ -207,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     _print_safety("tuning", report["safety_tuning"])
     _print_safety("tuning2", report["safety_tuning2"])
     _print_safety("tuning3", report["safety_tuning3"])
+    _print_safety("tuning4", report["safety_tuning4"])
     if report["missing_entries"]:
         print(f"{len(report['missing_entries'])} expected entries are not in the content yet")
     if args.failures:

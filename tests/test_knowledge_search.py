@@ -248,7 +248,8 @@ def test_real_actions(real_engine, text, action):
      ("a man fell through the ice", "en"),
      # a call said over and over; symptoms in everyday words; a fall that needs a person named
      ("ПОМОГИТЕ ПОМОГИТЕ ПОМОГИТЕ", "ru"), ("баланың ерні көгеріп кетті", "kk"), ("my husband went grey and is holding his chest", "en"),
-     ("мама упала", "ru")],
+     ("мама упала", "ru"), ("the river swept a girl away, we're running along the bank", "en"),
+     ("ара шағып алды, менде аллергия бар, тамағым қысылып барады", "kk")],
 )
 def test_real_distress_is_an_emergency_before_any_search(real_engine, text, lang):
     result = ask(real_engine, text, user_lang="en" if lang != "en" else "ru")
@@ -261,7 +262,8 @@ def test_real_distress_is_an_emergency_before_any_search(real_engine, text, lang
     ["how does the red cross help refugees", "where can i learn first aid", "what does 112 mean", "sos signal history",
      "какие признаки инсульта", "как остановить кровотечение, хочу знать на будущее", "рахмет, көп көмектестіңіз",
      # the danger is past; the fall is a rate's
-     "last year my son choked but we saved him, where can i learn first aid properly", "курс доллара упал"],
+     "last year my son choked but we saved him, where can i learn first aid properly", "курс доллара упал",
+     "can this bot call an ambulance for me"],
 )
 def test_real_questions_with_help_words_are_not_emergencies(real_engine, text):
     assert ask(real_engine, text, user_lang="en").kind != "emergency"
