@@ -205,10 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     _print_questions(report, args.lingua)
     print()
     _print_safety("held-out", report["safety"])
-    _print_safety("tuning", report["safety_tuning"])
-    _print_safety("tuning2", report["safety_tuning2"])
-    _print_safety("tuning3", report["safety_tuning3"])
-    _print_safety("tuning4", report["safety_tuning4"])
+    for key, _ in SAFETY_TUNING_FILES:
+        _print_safety(key.replace("safety_", ""), report[key])
     if report["missing_entries"]:
         print(f"{len(report['missing_entries'])} expected entries are not in the content yet")
     if args.failures:

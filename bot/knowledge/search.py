@@ -182,16 +182,10 @@ class SearchIndex:
         """True when the content or the word lists use this (folded) word, in any form."""
         if word in self._known:
             return True
-        known = self._known_forms.get(word)
-        if known is None:
-            known = any(
-                (terms := self.analyzer.terms([word], lang)) and terms[0] in language.vocabulary.terms
-                for lang, language in self.languages.items()
-            )
-            if len(self._known_forms) > 50_000:
-                self._known_forms.clear()
-            self._known_forms[word] = known
-        return known
+        return _remembered(self._known_forms, word, lambda: any(
+            (terms := self.analyzer.terms([word], lang)) and terms[0] in language.vocabulary.terms
+            for lang, language in self.languages.items()
+        ))
 
     def content_positions(self, tokens: list[str]) -> frozenset[int]:
         """Positions of the tokens that the entries' texts use as they are (real words, not typos)."""
@@ -240,14 +234,7 @@ class SearchIndex:
         return any(self._resolve(word, term, lang) for lang in self.languages for term in self.analyzer.terms([word], lang))
 
     def _resolve(self, word: str, term: str, lang: str) -> list[tuple[str, float]]:
-        key = (word, term, lang)
-        cached = self._resolved.get(key)
-        if cached is None:
-            cached = self.languages[lang].vocabulary.resolve(word, term)
-            if len(self._resolved) > 50_000:
-                self._resolved.clear()
-            self._resolved[key] = cached
-        return cached
+        return _remembered(self._resolved, (word, term, lang), lambda: self.languages[lang].vocabulary.resolve(word, term))
 
     # ---- searching ------------------------------------------------------------------------
 
@@ -327,6 +314,20 @@ class SearchIndex:
         missing = sum(1 for gram in grams if gram not in chars.vocab)
         total += FIELD_WEIGHTS[CHARS] * chars.coverage([(1.0, [(gram, 1.0)]) for gram in grams], UNKNOWN_WORD_SHARE * missing)
         return total
+
+
+# Per-index memos of query-word look-ups are emptied at this size: the index lives for months.
+MEMO_LIMIT = 50_000
+
+
+def _remembered(memo: dict, key, compute):
+    """memo[key], computed once (the memo is emptied when it is full)."""
+    if key in memo:
+        return memo[key]
+    if len(memo) > MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value = compute()
+    return value
 
 
 @lru_cache(maxsize=1 << 16)

@@ -55,12 +55,7 @@ class Vocabulary:
             return [(term, 1.0)]
         if word.isdigit() or "#" in term:
             return []
-        return self._typos(word) or self._prefixes(term)
-
-    def relatives(self, term: str) -> list[tuple[str, float]]:
-        """Terms of the texts that begin this term or that it begins: other forms of a word that
-        stemming keeps apart ("treat" and "treatment")."""
-        return self._prefixes(term)
+        return self._typos(word) or self.relatives(term)
 
     def neighbours(self, word: str) -> list[tuple[str, float]]:
         """The words one typo away from a query word, even when it is itself a word of the texts
@@ -84,8 +79,9 @@ class Vocabulary:
                 found[term] = quality
         return list(found.items())
 
-    def _prefixes(self, term: str) -> list[tuple[str, float]]:
-        """Terms that begin the query's term (an ending not stripped) or that it begins (a cut word)."""
+    def relatives(self, term: str) -> list[tuple[str, float]]:
+        """Terms of the texts that begin this term (an ending not stripped) or that it begins (a cut
+        word): other forms of a word that stemming keeps apart ("treat" and "treatment")."""
         if len(term) < MIN_PREFIX + 1 or term.startswith("~"):
             return []
         results = []
