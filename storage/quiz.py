@@ -121,7 +121,7 @@ class QuizRepository:
         return _round(await self.db.fetchone(f"{_ROUND} WHERE r.chat_id = ? AND r.status = ?", (chat_id, PLAYING)))
 
     async def to_resume(self) -> list[tuple[Round, Asked]]:
-        """The rounds a restart must act on, with their current question: its poll unsent, or a group poll to time.
+        """The rounds a restart must act on, with their current question: its poll unsent, or an open poll to time.
 
         One query: the private rounds people left mid-way stay playing, and a start-up must not visit each.
         """
@@ -129,7 +129,7 @@ class QuizRepository:
             "SELECT r.*, q.round_id, q.question_id, q.option_order, q.poll_id, q.message_id, q.closes_at"
             f" FROM ({_ROUND} WHERE r.status = ?) r"
             " JOIN quiz_round_questions q ON q.round_id = r.id AND q.position = r.position"
-            " WHERE q.poll_id IS NULL OR r.kind = 'group' ORDER BY r.id",
+            " WHERE q.poll_id IS NULL OR q.closes_at IS NOT NULL ORDER BY r.id",
             (PLAYING,),
         )
         return [(_round(row), _asked(row)) for row in rows]

@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.news.announcements import (
     STEP_PAID_PRICE, STEP_SCHEDULE, STEP_TEXT, STEP_VALID_UNTIL, Draft, DraftState, as_preview, has_text, is_previewed,
 )
-from bot.replies import edit, send
+from bot.replies import edit, send, show
 from bot.telegram_html import escape
 from bot.views import announce as views
 from bot.views import news as news_views
@@ -119,7 +119,7 @@ async def _show_audience(update: Update, context: BotContext, state: DraftState,
     text, markup = views.audience(context.texts, context.lang, state.draft, state.count, context.content.regions)
     if state.problem:
         text = f"{context.t(state.problem)}\n\n{text}"
-    await (send(update, context, text, markup) if new_message else edit(update, context, text, markup))
+    await show(update, context, text, markup, in_place=not new_message)
 
 
 async def _preview(update: Update, context: BotContext, state: DraftState) -> None:

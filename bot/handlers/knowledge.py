@@ -68,7 +68,9 @@ async def record_vote(update: Update, context: BotContext) -> None:
     query, parsed = update.callback_query, context.callback
     # Telegram passes on any callback data a modified client sends: only a vote the answer still
     # offers counts (not one on another entry, nor a second one on this answer).
-    on_answer = query.message is not None and views.has_button(query.message.reply_markup, query.data)
+    # A message too old or deleted comes as an InaccessibleMessage, which has no buttons: out of date.
+    on_answer = query.message is not None and query.message.is_accessible and views.has_button(
+        query.message.reply_markup, query.data)
     if not on_answer or context.content.library.kb.get(parsed["entry"]) is None:
         await query.answer(context.t("errors.stale_button"))
         return
