@@ -342,6 +342,7 @@ def test_a_long_message_splits_into_its_clauses_and_its_last_two_together():
     assert clauses("hi, my grandma says it was a swiss man, who was he?") == [
         "hi", "my grandma says it was a swiss man", "who was he", "my grandma says it was a swiss man who was he"]
     assert clauses("who founded the red cross") == []
+    assert clauses("hi, who founded the red cross") == ["hi", "who founded the red cross"]
 
 
 @needs_real_content

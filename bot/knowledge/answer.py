@@ -142,7 +142,8 @@ def evidence(index: SearchIndex, tokens: list[str], lang: str) -> Evidence:
     # "стипендия красного полумесяца": the Society's name is matched by many entries, the scholarship by none.
     words = index.topic_tokens(tokens)
     matched = index.matched_share(words, hits[0]) if hits else (0.0, 0.0)
-    return Evidence(hits, index.known_share(words), *matched, in_domain=index.known_share(tokens))
+    known = index.known_share(words)
+    return Evidence(hits, known, *matched, in_domain=known if words is tokens else index.known_share(tokens))
 
 
 def is_confident(found: Evidence, rules: tuple[Rule, ...] = ANSWER_RULES) -> bool:
@@ -160,7 +161,7 @@ def clauses(text: str) -> list[str]:
     parts = [part.strip() for part in _CLAUSE_BREAK.split(text) if part.strip()]
     if len(parts) < 2:
         return []
-    return [*parts, " ".join(parts[-2:])]
+    return parts if len(parts) == 2 else [*parts, " ".join(parts[-2:])]  # two parts together are the message
 
 
 def best_evidence(index: SearchIndex, text: str, tokens: list[str], lang: str) -> Evidence:

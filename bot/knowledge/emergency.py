@@ -31,7 +31,7 @@ class EmergencyMatcher:
         self._english = stop_words("en")
 
     def vocabulary(self) -> set[str]:
-        """Every word of the emergency phrases (so typing them on the wrong layout is repaired)."""
+        """Every word of the danger, call, disaster and "now" phrases (so typing them on the wrong layout is repaired)."""
         lists = (self._danger, self._calls, self._disasters, self._now)
         return set().union(*(phrase_list.vocabulary() for phrase_list in lists))
 

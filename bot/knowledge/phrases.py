@@ -13,6 +13,8 @@ from bot.knowledge.normalize import tokenize
 # Words shorter than this must be typed exactly (a typo in "упал" makes "указ").
 MIN_TYPO_LENGTH = 6
 LONG_WORD = 9
+# At most this many typos in a word of LONG_WORD letters or more (one in shorter words).
+MAX_TYPOS = 2
 # Other words allowed between two words of one phrase ("упал и не дышит" for "упал … не дышит").
 MAX_GAP = 2
 
@@ -55,7 +57,7 @@ def word_matches(token: str, word: _Word, typo_allowed: bool = True) -> bool:
         return False
     if len(word.text) < MIN_TYPO_LENGTH:
         return len(word.text) >= 4 and sorted(token) == sorted(word.text) and OSA.distance(token, word.text) == 1
-    allowed = 2 if min(len(token), len(word.text)) >= LONG_WORD else 1  # "жасалады" is no typo of "жараланды"
+    allowed = MAX_TYPOS if min(len(token), len(word.text)) >= LONG_WORD else 1  # "жасалады" is no typo of "жараланды"
     # Two letters swapped ("russain") count as one typo.
     return OSA.distance(token, word.text, score_cutoff=allowed) <= allowed
 
@@ -104,8 +106,8 @@ class PhraseList:
                 candidates[id(phrase)] = phrase
             for phrase in self._by_letter.get(token[:1], ()):
                 first = phrase.words[0]
-                # A typo changes a word's length by two letters at most: most phrases are ruled out here.
-                if id(phrase) in candidates or (not first.prefix and abs(len(token) - len(first.text)) > 2):
+                # Typos change a word's length by MAX_TYPOS letters at most: most phrases are ruled out here.
+                if id(phrase) in candidates or (not first.prefix and abs(len(token) - len(first.text)) > MAX_TYPOS):
                     continue
                 if word_matches(token, first, position not in exact):
                     candidates[id(phrase)] = phrase
