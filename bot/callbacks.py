@@ -26,10 +26,11 @@ APPLICATION_LIST = "vlist"  # vlist:<status>
 TEACH = "teach"  # teach:<question log id>:<entry id|none>  (staff: attach a question to an entry)
 QUIZ = "quiz"  # quiz:go:<topic|mixed> | quiz:stop:<round id>
 
-# A person's own buttons: they act only in the private chat with the bot. Pressed (forged) on a message in a
-# group, such as a staff card or a quiz, they would turn it into that person's menu or form. Staff and quiz
-# buttons work in groups too (their handlers check who presses).
-PRIVATE_PREFIXES = frozenset({LANGUAGE, MENU, ENTRY, RELATED, FEEDBACK, NEWS, VOLUNTEER, MY_APPLICATION, FORGET})
+# The buttons that work in groups too: staff and quiz buttons (their handlers check who presses). Every
+# other prefix is a person's own and acts only in the private chat with the bot: pressed (forged) on a
+# message in a group, such as a staff card or a quiz, it would turn it into that person's menu or form.
+# A new prefix is private until it is listed here.
+GROUP_PREFIXES = frozenset({DRAFT, BROADCAST, APPLICATION_STATUS, APPLICATION_LIST, TEACH, QUIZ})
 
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _INT = r"\d{1,12}"

@@ -66,7 +66,7 @@ async def parse_button(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if context.callback is None:
         _log_bad_button(query.data)
-    elif context.callback.prefix in callbacks.PRIVATE_PREFIXES and (chat is None or chat.type != ChatType.PRIVATE):
+    elif context.callback.prefix not in callbacks.GROUP_PREFIXES and (chat is None or chat.type != ChatType.PRIVATE):
         log.info("a private button was pressed in chat %s", chat.id if chat else None)
     else:
         return
