@@ -166,11 +166,18 @@ def clauses(text: str) -> list[str]:
 
 def best_evidence(index: SearchIndex, text: str, tokens: list[str], lang: str) -> Evidence:
     """The evidence for the whole message or, when that is not enough to answer, for the one of its
-    clauses that earns an answer with the best score (the question is often one clause of a story)."""
+    clauses that earns an answer for one of the message's best entries (the question is often one
+    clause of a story)."""
     found = evidence(index, tokens, lang)
-    if is_confident(found) or len(tokens) < MIN_CLAUSE_SEARCH_WORDS:
+    if is_confident(found) or len(tokens) < MIN_CLAUSE_SEARCH_WORDS or not found.hits:
         return found
-    confident = [e for e in (evidence(index, index.tokens(part), lang) for part in clauses(text)) if is_confident(e)]
+    # A clause chooses among the entries the whole message ranks best, never outside them: on its own a
+    # chatty clause ("what is that called", "жаным привет") confidently matches what the message is not about.
+    best = {hit.entry_id for hit in found.hits}
+    confident = [
+        e for e in (evidence(index, index.tokens(part), lang) for part in clauses(text))
+        if is_confident(e) and e.hits[0].entry_id in best
+    ]
     return max(confident, key=lambda e: e.hits[0].score, default=found)
 
 
