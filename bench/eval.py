@@ -1,11 +1,11 @@
 """Measure the knowledge engine against plain BM25 on the tuning parts (bench/eval/*.yaml and the
-tuning sets bench/eval/tuning2/ and tuning3/) and the held-out part (bench/eval/heldout/), and on the safety
+tuning sets bench/eval/tuning2/ to tuning4/) and the held-out part (bench/eval/heldout/), and on the safety
 sets (bench/eval/safety/ and the tuning examples in bench/eval/safety_tuning*.yaml).
 
     .venv/bin/python bench/eval.py [--tuning] [--failures] [--lingua] [--content DIR] [--eval DIR]
 
-Per language: top-1 (answered with an expected entry) and declined (out-of-scope questions not
-answered) for the engine and for plain BM25 (which never declines), the reply language on the
+Per language: top-1 (answered with an expected entry, also when it follows the emergency numbers)
+and declined (out-of-scope questions not answered) for the engine and for plain BM25 (which never declines), the reply language on the
 held-out part when the user's chosen language is another one, and the safety sets. --failures
 lists the tuning parts' failures only: held-out items are never shown. --tuning runs the tuning
 parts alone (what to work against; the held-out part is for reporting only). --lingua also reports how
@@ -35,12 +35,13 @@ from bot.knowledge.search import SearchIndex  # noqa: E402
 # The user's chosen language when measuring the reply language: always another one.
 OTHER_LANGUAGE = {"kk": "ru", "ru": "kk", "en": "ru"}
 # The question sets: (part, folder under bench/eval); failures are listed for the tuning parts only.
-TUNING_PARTS = (("tuning", "."), ("tuning2", "tuning2"), ("tuning3", "tuning3"))
+TUNING_PARTS = (("tuning", "."), ("tuning2", "tuning2"), ("tuning3", "tuning3"), ("tuning4", "tuning4"))
 HELDOUT_PART = ("heldout", "heldout")
 # The safety tuning sets: (report key, file under bench/eval).
 SAFETY_TUNING_FILES = (
     ("safety_tuning", "safety_tuning.yaml"), ("safety_tuning2", "safety_tuning2.yaml"), ("safety_tuning3", "safety_tuning3.yaml"),
-    ("safety_tuning4", "safety_tuning4.yaml"),
+    ("safety_tuning4", "safety_tuning4.yaml"), ("safety_tuning5", "safety_tuning5.yaml"),
+    ("safety_everyday", "safety_everyday.yaml"),  # kept out of the examples: how often everyday chat is taken for danger
 )
 
 
@@ -88,8 +89,8 @@ def _questions(index, kb, baseline, detector, items, lang, failures, missing) ->
             figures["lingua_lang"] += detector(question) == lang
         if expect is None:
             figures["out_of_scope"] += 1
-            figures["declined"] += result.kind != "answer"
-            if result.kind == "answer" and failures is not None:
+            figures["declined"] += not result.shows_entry
+            if result.shows_entry and failures is not None:
                 failures.append(_failure(lang, question, None, result))
             continue
         accepted = {expect, *(item.get("accept") or [])}
@@ -100,7 +101,7 @@ def _questions(index, kb, baseline, detector, items, lang, failures, missing) ->
         figures["bm25_top1"] += baseline.top(question) in accepted
         hits = index.search(question, lang, limit=1)
         figures["search_top1"] += bool(hits) and hits[0].entry_id in accepted
-        if result.kind == "answer" and result.entry_id in accepted:
+        if result.shows_entry and result.entry_id in accepted:
             figures["top1"] += 1
         elif failures is not None:
             failures.append(_failure(lang, question, expect, result))
@@ -145,7 +146,7 @@ def _evaluate_actions(index: SearchIndex, kb, path: Path, report: dict[str, Any]
 
 
 def _failure(lang: str, question: str, expect: str | None, result) -> dict[str, Any]:
-    got = result.entry_id if result.kind == "answer" else result.action or ",".join(result.suggestions)
+    got = result.entry_id if result.shows_entry else result.action or ",".join(result.suggestions)
     return {"lang": lang, "q": question, "expect": expect, "kind": result.kind, "got": got, "score": result.score}
 
 
@@ -181,6 +182,7 @@ def _print_safety(label: str, safety: dict[str, dict[str, list[int]]]) -> None:
         "distress": "distress routed", "helpwords": "help-word questions NOT routed",
         "helpwords_answered": "help-word questions answered right", "contentfree": "content-free NOT answered",
         "contentfree_kind": "content-free recognised", "switch": "switch requests recognised",
+        "everyday": "everyday messages NOT routed",
     }
     for key, name in names.items():
         if key in safety:

@@ -1,5 +1,5 @@
-"""The safety sets of bench/eval.py: distress routed as emergencies, help-word questions not
-routed, content-free messages never answered, language-switch requests recognised."""
+"""The safety sets of bench/eval.py: distress routed as emergencies, help-word questions and everyday
+messages not routed, content-free messages never answered, language-switch requests recognised."""
 
 from __future__ import annotations
 
@@ -59,3 +59,5 @@ def _measure(index, kb, name: str, lang: str, item: Any, figures: dict, failures
         count("contentfree_kind", result.kind == "content_free")
     elif name == "switch":
         count("switch", result.kind == "language" and result.lang == item["to"])
+    elif name == "everyday":
+        count("everyday", result.kind != "emergency")

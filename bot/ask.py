@@ -18,8 +18,10 @@ def ask(library: Library, texts: Texts, question: str, lang: str) -> dict[str, A
     entry = library.kb.entries.get(result.entry_id) if result.entry_id else None
     if result.kind == "answer" and entry is not None:
         shown = render_entry(entry, result.lang, texts)
-    elif result.kind == "emergency":
+    elif result.kind == "emergency":  # the numbers, then the first aid the message asks about, if any
         shown = library.emergency_reply(result.lang)
+        if entry is not None:
+            shown += "\n\n" + render_entry(entry, result.lang, texts)
     elif result.kind in _REPLY_TEXT:
         shown = texts.get(result.lang, _REPLY_TEXT[result.kind])
     else:
@@ -28,7 +30,7 @@ def ask(library: Library, texts: Texts, question: str, lang: str) -> dict[str, A
     return {
         "query": result.query,
         "lang": result.lang,
-        "answered": result.kind == "answer",
+        "answered": result.shows_entry,
         "entry_id": result.entry_id,
         "title": entry.text(result.lang).title if entry is not None else None,
         "answer": shown,

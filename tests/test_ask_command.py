@@ -38,6 +38,12 @@ def test_questions_from_stdin_one_a_line_with_actions_and_declines():
     assert kazakh["lang"] == "kk" and kazakh["entry_id"] == "henry-dunant"
 
 
+def test_an_emergency_that_asks_for_first_aid_carries_the_numbers_then_the_entry():
+    (result,) = _ask("--lang", "en", "-", stdin="my friend cut his arm and it is bleeding a lot, how do i stop the bleeding\n")
+    assert (result["action"], result["entry_id"], result["answered"]) == ("emergency", "first-aid-bleeding", True)
+    assert result["answer"].index("112") < result["answer"].index("tourniquet")
+
+
 def test_emergency_language_and_content_free_in_the_json():
     emergency, switch, empty = _ask("--lang", "en", "-", stdin="помогите\nна русском пожалуйста\nнет\n")
     assert emergency["action"] == "emergency" and "112" in emergency["answer"] and emergency["answered"] is False

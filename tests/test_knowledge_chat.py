@@ -93,12 +93,28 @@ async def test_someone_in_danger_gets_the_emergency_numbers_first_in_their_langu
         (252, "en", "help my friend is bleeding a lot", "112"),
     ]:
         user = emulator.user(user_id, language_code=lang)
-        (reply,) = await user.send(text)
+        reply, *first_aid = await user.send(text)  # the first aid asked about may follow the numbers
         first_line = reply.plain.strip().splitlines()[0]
         assert expected in first_line, (lang, reply.plain)
         assert "103" in reply.plain
         assert labels(reply)[0] != "👍"  # not an answer to vote on: buttons to first aid and contacts
         assert len([b for b in labels(reply) if b != labels(reply)[-1]]) >= 2
+
+
+async def test_danger_in_words_no_list_has_still_gets_the_emergency_numbers_first(bot, emulator):
+    user = emulator.user(255, language_code="ru")
+    (reply,) = await user.send("коршi апамыз еденде жатыр, сөйлемейді, көзі ашық")
+    first_line = reply.plain.strip().splitlines()[0]
+    assert "112" in first_line and KAZAKH_LETTERS & set(first_line.lower()), reply.plain
+
+
+async def test_someone_asking_how_to_stop_bleeding_now_gets_the_numbers_then_the_first_aid(bot, emulator):
+    user = emulator.user(256, language_code="en")
+    numbers, first_aid = await user.send("у сына сильное кровотечение из ноги, как остановить кровь")
+    assert numbers.plain.strip().startswith("🆘") and "112" in numbers.plain.splitlines()[0]
+    assert "Кровотечение" in first_aid.plain or "кровотечен" in first_aid.plain.lower()
+    assert "👎" in labels(first_aid)  # an answer like any other: the steps can be rated
+    assert "Первая помощь: сильное кровотечение" not in labels(numbers)  # not offered twice
 
 
 async def test_a_question_with_help_words_is_answered_not_treated_as_an_emergency(bot, emulator):

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge.answer import answer_question, clauses
+from bot.knowledge.emergency import EmergencyMatcher
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.search import SearchIndex
+from bot.knowledge.stemming import question_words
 from bot.knowledge.vocabulary import Vocabulary
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -258,6 +260,30 @@ def test_real_distress_is_an_emergency_before_any_search(real_engine, text, lang
 
 @needs_real_content
 @pytest.mark.parametrize(
+    ("text", "lang"),
+    [("коршi апамыз еденде жатыр, сөйлемейді, көзі ашық", "kk"),
+     ("the kid next door is alone on the balcony railing on the 9th floor", "en")],
+)
+def test_real_danger_no_word_list_names_is_recognised_by_the_learned_model(real_engine, text, lang):
+    index, kb = real_engine
+    tokens = index.tokens(text)
+    lists_alone = EmergencyMatcher(kb.lexicon.emergency, index.noise | question_words())
+    assert not lists_alone.is_emergency(tokens, index.content_positions(tokens))
+    assert ask(real_engine, text, user_lang="ru" if lang != "ru" else "en").kind == "emergency"
+
+
+@needs_real_content
+def test_real_the_learned_model_overrules_a_danger_word_in_a_learning_question(real_engine):
+    index, kb = real_engine
+    text = "how to recognise a heart attack, asking for a school project"
+    tokens = index.tokens(text)
+    lists_alone = EmergencyMatcher(kb.lexicon.emergency, index.noise | question_words())
+    assert lists_alone.is_emergency(tokens, index.content_positions(tokens))
+    assert ask(real_engine, text, user_lang="en").kind != "emergency"
+
+
+@needs_real_content
+@pytest.mark.parametrize(
     "text",
     ["how does the red cross help refugees", "where can i learn first aid", "what does 112 mean", "sos signal history",
      "какие признаки инсульта", "как остановить кровотечение, хочу знать на будущее", "рахмет, көп көмектестіңіз",
@@ -283,7 +309,7 @@ def test_real_everyday_messages_with_danger_like_words_are_not_emergencies(real_
 
 
 @needs_real_content
-@pytest.mark.parametrize("text", ["нет", "жоқ", "no", "1", "3", "ок", "😂😂", "ахахах", "ахаха", "бірақ", "asdfgh"])
+@pytest.mark.parametrize("text", ["нет", "жоқ", "no", "1", "3", "ок", "😂😂", "ахахах", "ахаха", "бірақ", "asdfgh", "и", "не", "and"])
 def test_real_messages_without_content_get_no_entry(real_engine, text):
     result = ask(real_engine, text)
     assert (result.kind, result.entry_id, result.suggestions) == ("content_free", None, ())

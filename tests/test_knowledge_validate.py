@@ -198,6 +198,14 @@ def test_intents_problems(tmp_path):
     one_problem(problems, "intents.yaml", "thanks: missing")
 
 
+def test_emergency_examples_must_be_lists_of_messages_per_language(tmp_path):
+    content = make_content(tmp_path)
+    (content / "emergency_examples.yaml").write_text("distress:\n  ru: [\"мама не дышит\"]\ncalm:\n  de: [\"hallo\"]\n", encoding="utf-8")
+    kb, problems = find_problems(content)
+    assert kb is None
+    one_problem(problems, "emergency_examples.yaml", "calm")
+
+
 def test_load_knowledge_raises_content_error_listing_the_problems(tmp_path):
     broken = copy.deepcopy(fixture_entries("history"))
     broken[0]["related"] = ["nowhere"]

@@ -94,6 +94,10 @@ async def answer_text(update: Update, context: BotContext) -> None:
     if result.kind == "emergency":
         text, markup = views.emergency(context.texts, lang, library.emergency_reply(lang), linked)
         await send(update, context, text, markup)
+        if result.entry_id is not None:  # the first aid the message asks about, after the numbers
+            entry = library.kb.entries[result.entry_id]
+            text, markup = views.answer(context.texts, lang, entry, [], votes=True)
+            await send(update, context, text, markup, quote=True)
     elif result.kind == "answer":
         entry = library.kb.entries[result.entry_id]
         text, markup = views.answer(context.texts, lang, entry, linked, votes=True)

@@ -5,7 +5,7 @@ question for the knowledge base (answered, "did you mean", unknown, or out of sc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.knowledge.model import ACTIONS, LANGS, KnowledgeBase
 from bot.knowledge.scope import content_words
@@ -79,21 +79,43 @@ class Answer:
         """True when the reply is a knowledge entry."""
         return self.kind == "answer"
 
+    @property
+    def shows_entry(self) -> bool:
+        """True when the reply includes an entry's answer: an answer, or the first aid shown after the emergency numbers."""
+        return self.kind in ("answer", "emergency") and self.entry_id is not None
+
 
 def answer_question(index: SearchIndex, kb: KnowledgeBase, text: str, user_lang: str) -> Answer:
     """Decide what the message is and in which language to reply."""
     user_lang = user_lang if user_lang in LANGS else LANGS[0]
     tokens = index.tokens(text)
     lang = index.language_of(tokens, text) or user_lang
-    return route(index, kb, text, tokens, lang, user_lang) or _search(index, kb, text, tokens, lang)
+    routed = route(index, kb, text, tokens, lang, user_lang)
+    if routed is not None and routed.kind == "emergency":
+        return _with_first_steps(index, kb, routed, text, tokens)
+    return routed or _search(index, kb, text, tokens, lang)
+
+
+def _with_first_steps(index: SearchIndex, kb: KnowledgeBase, emergency: Answer, text: str, tokens: list[str]) -> Answer:
+    """The emergency reply with, when the message also asks what its linked entries' topic answers
+    confidently ("how do I stop strong bleeding from a leg"), that entry to show after the numbers."""
+    found = _search(index, kb, text, tokens, emergency.lang)
+    topics = {kb.entries[entry_id].topic for entry_id in emergency.suggestions}
+    if found.kind != "answer" or kb.entries[found.entry_id].topic not in topics:
+        return emergency
+    links = tuple(entry_id for entry_id in emergency.suggestions if entry_id != found.entry_id)
+    return replace(emergency, entry_id=found.entry_id, score=found.score, suggestions=links)
 
 
 def route(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str], lang: str, user_lang: str) -> Answer | None:
     """What the message is when it is not a question to search for: an emergency, a request to switch
     language, a greeting, thanks or action, or a message with nothing to answer (replied to in the
-    user's language: "ок" says nothing of its language either)."""
-    if index.emergency.is_emergency(tokens, index.content_positions(tokens)):
-        return Answer(text, lang, "emergency", suggestions=tuple(e for e in kb.lexicon.emergency.entries if e in kb.entries))
+    user's language: "ок" says nothing of its language either). The word lists of emergencies come
+    first; the learned recogniser reads only what is none of the others ("подпишите меня на рассылку"
+    reads like a plea to it)."""
+    emergency = Answer(text, lang, "emergency", suggestions=tuple(e for e in kb.lexicon.emergency.entries if e in kb.entries))
+    if index.emergency.listed(tokens, index.content_positions(tokens)):
+        return emergency
     requested = index.switch.requested(tokens)
     if requested is not None:
         return Answer(text, requested, "language", action="language")
@@ -105,6 +127,8 @@ def route(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str], l
     words = index.question_tokens(tokens)
     if not content_words(words, lambda t: _says_nothing(index, t), index.is_known):
         return Answer(text, user_lang, "content_free")
+    if index.emergency.learned(tokens):
+        return emergency
     return None
 
 

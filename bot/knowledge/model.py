@@ -90,6 +90,9 @@ class Emergency:
     now: dict[str, list[str]] = field(default_factory=dict)  # "у нас", "сейчас", "we", people: it is happening
     about: dict[str, list[str]] = field(default_factory=dict)  # "Red Cross", "history": a question about help
     hypothetical: dict[str, list[str]] = field(default_factory=dict)  # "если", "if": a case imagined, not happening
+    # content/emergency_examples.yaml: whole messages that teach the learned recogniser (bot/knowledge/distress.py)
+    distress_examples: dict[str, list[str]] = field(default_factory=dict)  # someone in danger now
+    calm_examples: dict[str, list[str]] = field(default_factory=dict)  # the same words, no emergency now
 
 
 @dataclass(frozen=True)

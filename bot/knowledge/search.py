@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from bot.knowledge.analysis import Analyzer, without_phrases
+from bot.knowledge.distress import DistressModel, default_cache_dir
 from bot.knowledge.emergency import EmergencyMatcher
 from bot.knowledge.fields import FieldIndex
 from bot.knowledge.intents import NEUTRAL_GROUP, IntentMatcher
@@ -136,7 +138,23 @@ class SearchIndex:
                 index._exact.setdefault(name, numbers[0])
         index._known |= index.intents.vocabulary() | index.emergency.vocabulary() | index.switch.vocabulary()
         index._known |= set(index.noise) | set(index.empty_words) | set(index._guesser.words())
+        # Trained in the background (about 3 s): the bot starts and /reload swaps the content without
+        # waiting; the first message that needs the model does.
+        index.emergency.learn(_TRAINER.submit(index._distress_model, kb))
         return index
+
+    def _distress_model(self, kb: KnowledgeBase) -> DistressModel | None:
+        """The learned recogniser of emergencies: the examples against the calm ones and every listed question."""
+        emergency = kb.lexicon.emergency
+        calm = [text for texts in emergency.calm_examples.values() for text in texts]
+        calm += [question for entry in kb.entries.values() for text in entry.texts.values() for question in text.questions]
+        distress = [text for texts in emergency.distress_examples.values() for text in texts]
+        folded_distress, folded_calm = [self.folded(text) for text in distress], [self.folded(text) for text in calm]
+        return DistressModel.train(folded_distress, folded_calm, default_cache_dir())
+
+    def folded(self, text: str) -> str:
+        """The message as the learned recogniser reads it: its repaired tokens, one space apart."""
+        return " ".join(self.tokens(text))
 
     def by_words_only(self) -> "SearchIndex":
         """The same index without the shortcut for exact listed questions and bare names: the
@@ -315,6 +333,8 @@ class SearchIndex:
         total += FIELD_WEIGHTS[CHARS] * chars.coverage([(1.0, [(gram, 1.0)]) for gram in grams], UNKNOWN_WORD_SHARE * missing)
         return total
 
+
+_TRAINER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="distress-model")
 
 # Per-index memos of query-word look-ups are emptied at this size: the index lives for months.
 MEMO_LIMIT = 50_000

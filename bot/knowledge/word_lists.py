@@ -3,6 +3,7 @@ synonyms.yaml, emergency.yaml and languages.yaml, reporting every problem as a r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from bot.knowledge.yaml_reader import as_strings, read_yaml, unknown_keys
 
 EMERGENCY_NUMBER = "112"  # every emergency reply must give it
 _EMERGENCY_LISTS = ("danger", "calls", "disasters", "now", "about", "hypothetical")
+EXAMPLES_FILE = "emergency_examples.yaml"  # optional: without it only the word lists recognise emergencies
 
 
 def read_lexicon(content_dir: Path, problems: list[str]) -> Lexicon | None:
@@ -19,6 +21,8 @@ def read_lexicon(content_dir: Path, problems: list[str]) -> Lexicon | None:
     count = len(problems)
     synonyms = _read_synonyms(content_dir / "synonyms.yaml", problems)
     emergency = _read_emergency(content_dir / "emergency.yaml", problems)
+    if emergency is not None:
+        emergency = _with_examples(emergency, content_dir / EXAMPLES_FILE, problems)
     languages = _read_languages(content_dir / "languages.yaml", problems)
     if len(problems) > count or synonyms is None or emergency is None or languages is None:
         return None
@@ -90,6 +94,21 @@ def _read_emergency(path: Path, problems: list[str]) -> Emergency | None:
     if len(problems) > count:
         return None
     return Emergency(entries=entries, reply={k: v.strip() for k, v in reply.items()}, **lists)
+
+
+def _with_examples(emergency: Emergency, path: Path, problems: list[str]) -> Emergency | None:
+    """The emergency lists with the examples of emergency_examples.yaml, when the file is there."""
+    if not path.is_file():
+        return emergency
+    data = _mapping(path, problems, ("distress", "calm"))
+    if data is None:
+        return None
+    count = len(problems)
+    distress = _per_language(data.get("distress"), f"{path.name}: distress", problems)
+    calm = _per_language(data.get("calm"), f"{path.name}: calm", problems)
+    if len(problems) > count:
+        return None
+    return replace(emergency, distress_examples=distress, calm_examples=calm)
 
 
 def _read_languages(path: Path, problems: list[str]) -> LanguageNames | None:
