@@ -1,16 +1,17 @@
 """Measure the knowledge engine against plain BM25 on the tuning parts (bench/eval/*.yaml and the
-tuning sets bench/eval/tuning2/ to tuning4/) and the held-out part (bench/eval/heldout/), and on the safety
-sets (bench/eval/safety/ and the tuning examples in bench/eval/safety_tuning*.yaml).
+tuning sets bench/eval/tuning2/ to tuning4/) and the held-out part (bench/eval/heldout/), and on the
+safety sets (bench/eval/safety/, the tuning examples in bench/eval/safety_tuning*.yaml and the everyday
+messages kept out of the emergency examples, bench/eval/safety_everyday.yaml).
 
     .venv/bin/python bench/eval.py [--tuning] [--failures] [--lingua] [--content DIR] [--eval DIR]
 
 Per language: top-1 (answered with an expected entry, also when it follows the emergency numbers)
-and declined (out-of-scope questions not answered) for the engine and for plain BM25 (which never declines), the reply language on the
-held-out part when the user's chosen language is another one, and the safety sets. --failures
-lists the tuning parts' failures only: held-out items are never shown. --tuning runs the tuning
-parts alone (what to work against; the held-out part is for reporting only). --lingua also reports how
-lingua-language-detector (kk/ru/en only) names the languages, if it is installed. Always exits 0.
-"""
+and declined (out-of-scope questions not answered) for the engine and for plain BM25 (which never
+declines), the reply language on the held-out part when the user's chosen language is another one,
+and the safety sets. --failures lists the tuning parts' failures only: held-out items are never shown.
+--tuning runs the tuning parts alone (what to work against; the held-out part is for reporting only).
+--lingua also reports how lingua-language-detector (kk/ru/en only) names the languages, if it is
+installed. Always exits 0."""
 
 from __future__ import annotations
 

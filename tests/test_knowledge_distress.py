@@ -7,8 +7,9 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bot.knowledge import distress
-from bot.knowledge.distress import REGULARISATION, DistressModel, letter_groups, word_groups
+from bot.knowledge import distress, text_features
+from bot.knowledge.distress import REGULARISATION, DistressModel
+from bot.knowledge.text_features import letter_groups, word_groups
 
 DISTRESS = ["мой отец не дышит", "ребенок упал с окна", "my friend is bleeding badly", "he collapsed and is not breathing",
             "бала суға батып барады", "fire in our flat we are trapped"]
@@ -18,8 +19,8 @@ NEW = ["my father is not breathing", "когда основан полумеся
 
 
 def test_letter_and_word_groups_are_scikit_learns_own():
-    letters = TfidfVectorizer(analyzer="char_wb", ngram_range=distress.LETTER_GROUPS).build_analyzer()
-    words = TfidfVectorizer(analyzer="word", ngram_range=distress.WORD_GROUPS, token_pattern=r"\S+").build_analyzer()
+    letters = TfidfVectorizer(analyzer="char_wb", ngram_range=text_features.LETTER_GROUPS).build_analyzer()
+    words = TfidfVectorizer(analyzer="word", ngram_range=text_features.WORD_GROUPS, token_pattern=r"\S+").build_analyzer()
     for text in DISTRESS + CALM + NEW:
         assert letter_groups(text) == letters(text) and word_groups(text) == words(text), text
 

@@ -31,18 +31,18 @@ class Rule:
                 & (matched_weight >= self.min_matched_weight) & (known >= self.min_known))
 
 
-# Calibrated with bench/calibrate.py on tuning data only: bench/eval/*.yaml, tuning2/ and tuning3/
+# Calibrated with bench/calibrate.py on tuning data only: bench/eval/*.yaml, tuning2/ to tuning4/
 # (with their out-of-scope questions) and bench/crossval.py (the content's own questions, fold by
 # fold): the grid's best when at most 5% of the tuning out-of-scope questions that reach the search
-# are answered, a wrong answer costing as much as a right one earns (run again after the content's
-# phrasings were tripled). The words of the Society's name don't count in the shares ("стипендия красного
+# are answered, a wrong answer costing as much as a right one earns (run again after the search got
+# its learned channel). The words of the Society's name don't count in the shares ("стипендия красного
 # полумесяца": only the scholarship is asked about, and nothing says it).
 # The best entry covers the question: it says most of its words, and most of them are the content's
 # ("жарты ай татуировкасы": nothing says "tattoo").
-COVERS = Rule(min_score=0.28, min_margin=0.01, min_matched=0.5, min_matched_weight=0.2, min_known=0.7)
+COVERS = Rule(min_score=0.25, min_margin=0.04, min_matched=0.5, min_matched_weight=0.0, min_known=0.7)
 # Or it clearly leads the next entry, whatever else the question says ("my grandma searched for her
 # father through the Red Cross after the war, do you still look for missing people?").
-LEADS = Rule(min_score=0.35, min_margin=0.1, min_matched=0.4, min_matched_weight=0.0, min_known=0.6)
+LEADS = Rule(min_score=0.4, min_margin=0.2, min_matched=0.4, min_matched_weight=0.0, min_known=0.0)
 ANSWER_RULES = (COVERS, LEADS)
 # Otherwise offer the entries scoring at least this ("did you mean"), else say we don't know.
 SUGGEST_MIN_SCORE = 0.15

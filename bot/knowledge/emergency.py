@@ -46,6 +46,10 @@ class EmergencyMatcher:
         """Use the learned recogniser beside the word lists once it is trained (None: the word lists alone)."""
         self._training = training
 
+    def wait_for_model(self) -> None:
+        """Return when the learned recogniser is trained or read from the cache."""
+        _ = self._model
+
     @property
     def _model(self) -> DistressModel | None:
         # Waits for the training the first time only: later messages find the model ready.

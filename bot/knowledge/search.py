@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,8 +14,10 @@ from functools import lru_cache
 import numpy as np
 
 from bot.knowledge.analysis import Analyzer, without_phrases
-from bot.knowledge.distress import DistressModel, default_cache_dir
+from bot.knowledge.distress import DistressModel
+from bot.knowledge.text_features import default_cache_dir
 from bot.knowledge.emergency import EmergencyMatcher
+from bot.knowledge.entry_model import EntryModel
 from bot.knowledge.fields import FieldIndex
 from bot.knowledge.intents import NEUTRAL_GROUP, IntentMatcher
 from bot.knowledge.language import LanguageGuesser
@@ -32,6 +34,9 @@ QUESTION, ENTRY, TITLE, CHARS = range(4)
 # the whole entry (its questions, title, keywords and answer as one text), the title with its
 # keywords, and character trigrams that catch typos and unknown word endings.
 FIELD_WEIGHTS = {QUESTION: 0.2, ENTRY: 0.4, TITLE: 0.2, CHARS: 0.2}
+# The learned channel (bot/knowledge/entry_model.py: how much the question sounds like each entry's
+# listed questions, in any language) weighs this much against the channels above.
+LEARNED_WEIGHT = 0.3
 # Question words ("when", "кто") tell questions apart but say little about the topic.
 QUESTION_WORD_WEIGHT = 0.3
 # A query word the language's texts never use counts against every entry as this share of a rare word.
@@ -83,6 +88,7 @@ class SearchIndex:
         self._content_words: set[str] = set()
         self._resolved: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
         self._known_forms: dict[str, bool] = {}  # is_known's answers for words not in _known
+        self._entry_model: Future[EntryModel | None] | None = None
 
     # ---- building -------------------------------------------------------------------------
 
@@ -138,10 +144,28 @@ class SearchIndex:
                 index._exact.setdefault(name, numbers[0])
         index._known |= index.intents.vocabulary() | index.emergency.vocabulary() | index.switch.vocabulary()
         index._known |= set(index.noise) | set(index.empty_words) | set(index._guesser.words())
-        # Trained in the background (about 3 s): the bot starts and /reload swaps the content without
-        # waiting; the first message that needs the model does.
+        # The learned models are trained in the background (a few seconds, once: they are cached): the
+        # bot starts and /reload swaps the content without waiting; the first message that needs one does.
         index.emergency.learn(_TRAINER.submit(index._distress_model, kb))
+        index._entry_model = _TRAINER.submit(index._trained_entry_model, kb)
         return index
+
+    def wait_for_learned_models(self) -> None:
+        """Return when the learned models are trained or read from the cache (the first question
+        otherwise waits for them)."""
+        self.emergency.wait_for_model()
+        if self._entry_model is not None:
+            self._entry_model.result()
+
+    def _trained_entry_model(self, kb: KnowledgeBase) -> EntryModel | None:
+        """The learned channel: every listed question, folded, labelled with its entry's number."""
+        questions = [
+            (self.folded(question), number)
+            for number, entry in enumerate(kb.entries.values())
+            for text in entry.texts.values()
+            for question in text.questions
+        ]
+        return EntryModel.train(questions, len(self.entry_ids), default_cache_dir())
 
     def _distress_model(self, kb: KnowledgeBase) -> DistressModel | None:
         """The learned recogniser of emergencies: the examples against the calm ones and every listed question."""
@@ -161,6 +185,7 @@ class SearchIndex:
         self-test asks each listed question as if it were new."""
         words_only = copy.copy(self)
         words_only._exact = {}
+        words_only._entry_model = None  # it learned the listed questions themselves
         return words_only
 
     # ---- understanding the query ----------------------------------------------------------
@@ -285,6 +310,9 @@ class SearchIndex:
         if self.entry_ids and words:
             for lang_index, (language_code, language) in enumerate(self.languages.items()):
                 per_lang[lang_index] = self._score(words, language_code, language)
+            model = self._entry_model.result() if self._entry_model is not None else None
+            if model is not None:
+                per_lang = (1 - LEARNED_WEIGHT) * per_lang + LEARNED_WEIGHT * model.scores(" ".join(words))
         exact = self._exact.get(" ".join(tokens))
         if exact is None:
             exact = self._exact.get(self._name_key(tokens))
