@@ -12,25 +12,20 @@ PROJECT = Path(__file__).resolve().parent.parent
 CONTENT = PROJECT / "content"
 EVAL_DIR = PROJECT / "bench" / "eval"
 
-# A little under what bench/eval.py measures with the calibrated decision (tuning: kk 96.3%, ru 98.1%,
-# en 92.6%; held-out: kk 89.3%, ru 90.0%, en 85.5%; not answered, of the questions no entry answers:
-# tuning 117/123, held-out 48/58; held-out distress routed 89-96%, help-word questions not routed
-# 95-100%). Raise them as the engine improves; never lower them to let a change in without saying so.
-# The held-out declined floor was lowered once, from 0.86: tripling the content's phrasings won 43
-# more held-out questions answered right (kk 139→151, ru 138→153, en 127→142) and cost 4 more
-# out-of-scope ones answered (52→48 of 58).
-# tuning2 to tuning4 (measured: top-1 91.1-92.1%, 84.8-89.0% and 81.9-88.4%; declined 123/128, 125/135
-# and 137/150) too. The learned emergency recogniser: safety_tuning5 and the everyday messages kept out of
-# its examples (measured: everyday messages not routed 82-96%).
-# With the learned channel of the search (bot/knowledge/entry_model.py) and the decision calibrated
-# again: tuning top-1 94.4-100%, tuning2 91.8-94.4%, tuning3 87.3-91.2%, tuning4 87.1-90.8%; declined
-# 116/123, 124/128, 127/135, 137/150. The first part's declined floor went from 0.95 to 0.94: one more of
-# its out-of-scope questions is answered (117 -> 116 of 123) while all four parts together decline two
-# more (502 -> 504 of 536) and answer 45 more in-scope questions right (1503 -> 1548 of 1694).
-TOP1_FLOOR = {"tuning": 0.92, "tuning2": 0.9, "tuning3": 0.85, "tuning4": 0.85, "heldout": 0.83}
-DECLINED_FLOOR = {"tuning": 0.94, "tuning2": 0.94, "tuning3": 0.9, "tuning4": 0.88, "heldout": 0.8}
+# A little under what bench/eval.py measures with the calibrated decision. Raise them as the engine
+# improves; never lower them to let a change in without saying so. Measured now: top-1 tuning 94.4-100%,
+# tuning2 91.8-94.4%, tuning3 87.3-91.2%, tuning4 87.1-90.8%, held-out kk 91.7%, ru 94.7%, en 91.0%;
+# out-of-scope declined 116/123, 124/128, 127/135, 137/150 and held-out 51/58; held-out distress routed
+# 93.6-97.8% and help-word questions not routed 100%; everyday messages kept out of the emergency
+# examples not routed 82-96%. Lowered twice, each time for a trade that answers many more right:
+# held-out declined from 0.86 to 0.80 when the content's phrasings were tripled (43 more held-out
+# questions right, 4 more out-of-scope ones answered; it is back at 0.85 now), and the first tuning
+# part's declined from 0.95 to 0.94 with the search's learned channel (117 -> 116 of 123 declined there,
+# while all four tuning parts decline 502 -> 504 of 536 and answer 1503 -> 1548 of 1694 right).
+TOP1_FLOOR = {"tuning": 0.92, "tuning2": 0.9, "tuning3": 0.85, "tuning4": 0.85, "heldout": 0.89}
+DECLINED_FLOOR = {"tuning": 0.94, "tuning2": 0.94, "tuning3": 0.9, "tuning4": 0.88, "heldout": 0.85}
 SAFETY_FLOOR = {
-    ("safety", "distress"): 0.85, ("safety", "helpwords"): 0.93,
+    ("safety", "distress"): 0.9, ("safety", "helpwords"): 0.97,
     ("safety_tuning", "distress"): 0.95, ("safety_tuning", "helpwords"): 1.0,
     ("safety_tuning2", "distress"): 1.0, ("safety_tuning2", "helpwords"): 0.9, ("safety_tuning2", "switch"): 1.0,
     ("safety_tuning3", "distress"): 0.98, ("safety_tuning3", "helpwords"): 0.95,
