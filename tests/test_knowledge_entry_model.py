@@ -6,6 +6,7 @@ import numpy as np
 
 from bot.knowledge import entry_model
 from bot.knowledge.entry_model import MAX_ENTRIES, EntryModel
+from bot.knowledge.text_features import KEEP_CACHED
 
 QUESTIONS = [
     ("кто основал красный крест", 0), ("who founded the red cross", 0), ("қызыл крестті кім құрды", 0),
@@ -39,3 +40,12 @@ def test_a_trained_model_is_cached_and_read_back(tmp_path):
 def test_no_model_for_a_single_entry_or_more_entries_than_it_can_learn():
     assert EntryModel.train([q for q in QUESTIONS if q[1] == 0], 1) is None
     assert EntryModel.train(QUESTIONS, MAX_ENTRIES + 1) is None
+
+
+def test_only_the_newest_cached_models_of_a_kind_are_kept(tmp_path):
+    for extra in range(KEEP_CACHED + 2):  # as after as many edits of the content
+        EntryModel.train(QUESTIONS + [(f"вопрос номер {extra}", 0)], 3, tmp_path)
+    newest = EntryModel.train(QUESTIONS + [("самый новый вопрос", 1)], 3, tmp_path)
+    assert len(list(tmp_path.glob("entries-*.npz"))) == KEEP_CACHED
+    entry_model._trained.cache_clear()
+    assert np.allclose(EntryModel.train(QUESTIONS + [("самый новый вопрос", 1)], 3, tmp_path).scores("кто"), newest.scores("кто"))

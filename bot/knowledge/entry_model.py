@@ -80,7 +80,7 @@ def _trained(questions: tuple[tuple[str, int], ...], entry_count: int, cache_dir
         def write(partial: Path) -> None:
             with partial.open("wb") as file:
                 np.savez(file, vocabularies=np.array(json.dumps(vocabularies, ensure_ascii=False)),
-                         coefficients=coefficients, intercepts=intercepts)
+                         coefficients=coefficients.astype(np.float16), intercepts=intercepts)
 
         save_whole(path, write)
     return EntryModel(vocabularies, coefficients, intercepts)

@@ -60,13 +60,22 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "redcrescent-bot"
 
 
+# Cached models of one kind ("distress-…", "entries-…") kept: each edit of the content makes new ones,
+# and the folder would grow by megabytes with every edit.
+KEEP_CACHED = 3
+
+
 def save_whole(path: Path, write: Callable[[Path], None]) -> None:
-    """Write a cache file whole or not at all (a crash mid-write leaves no half file to read); a cache
-    that cannot be written is only logged."""
+    """Write a cache file whole or not at all (a crash mid-write leaves no half file to read), and remove
+    all but the newest KEEP_CACHED of its kind; a cache that cannot be written is only logged."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
         write(partial)
         partial.replace(path)
+        kind = path.name.split("-")[0]
+        cached = sorted(path.parent.glob(f"{kind}-*{path.suffix}"), key=lambda file: file.stat().st_mtime, reverse=True)
+        for old in cached[KEEP_CACHED:]:
+            old.unlink(missing_ok=True)
     except OSError as error:
         logger.warning("a trained model could not be cached in %s (%s): it is trained at each start", path.parent, error)
