@@ -1,7 +1,7 @@
 """Measure the knowledge engine against plain BM25 on the tuning parts (bench/eval/*.yaml and the
 tuning sets bench/eval/tuning2/ to tuning4/) and the held-out part (bench/eval/heldout/), and on the
 safety sets (bench/eval/safety/, the tuning examples in bench/eval/safety_tuning*.yaml and the everyday
-messages kept out of the emergency examples, bench/eval/safety_everyday.yaml).
+messages kept out of the emergency examples, bench/eval/safety_everyday*.yaml).
 
     .venv/bin/python bench/eval.py [--tuning] [--failures] [--lingua] [--content DIR] [--eval DIR]
 
@@ -42,7 +42,9 @@ HELDOUT_PART = ("heldout", "heldout")
 SAFETY_TUNING_FILES = (
     ("safety_tuning", "safety_tuning.yaml"), ("safety_tuning2", "safety_tuning2.yaml"), ("safety_tuning3", "safety_tuning3.yaml"),
     ("safety_tuning4", "safety_tuning4.yaml"), ("safety_tuning5", "safety_tuning5.yaml"),
-    ("safety_everyday", "safety_everyday.yaml"),  # kept out of the examples: how often everyday chat is taken for danger
+    ("safety_tuning6", "safety_tuning6.yaml"),
+    # kept out of the examples: how often everyday chat is taken for danger
+    ("safety_everyday", "safety_everyday.yaml"), ("safety_everyday2", "safety_everyday2.yaml"),
 )
 
 
