@@ -3,7 +3,7 @@ search: a person hurt or not breathing, a fire or flood here, a bare call for he
 
 from __future__ import annotations
 
-from concurrent.futures import Future
+from collections.abc import Callable
 
 from bot.knowledge.distress import DistressModel
 from bot.knowledge.model import Emergency
@@ -40,11 +40,12 @@ class EmergencyMatcher:
         self._hypothetical = phrases(emergency.hypothetical)
         self._quiet = quiet_words  # stop words and fillers: they never make a call a question
         self._english = stop_words("en")
-        self._training: Future[DistressModel | None] | None = None
+        self._trained: Callable[[], DistressModel | None] | None = None
 
-    def learn(self, training: Future[DistressModel | None] | None) -> None:
-        """Use the learned recogniser beside the word lists once it is trained (None: the word lists alone)."""
-        self._training = training
+    def learn(self, trained: Callable[[], DistressModel | None]) -> None:
+        """Use the learned recogniser beside the word lists: `trained()` gives it, waiting while it is
+        being trained (without it, or when it gives None, the word lists alone)."""
+        self._trained = trained
 
     def wait_for_model(self) -> None:
         """Return when the learned recogniser is trained or read from the cache."""
@@ -52,8 +53,7 @@ class EmergencyMatcher:
 
     @property
     def _model(self) -> DistressModel | None:
-        # Waits for the training the first time only: later messages find the model ready.
-        return self._training.result() if self._training is not None else None
+        return self._trained() if self._trained is not None else None
 
     def vocabulary(self) -> set[str]:
         """Every word of the danger, call, disaster and "now" phrases (so typing them on the wrong layout is repaired)."""

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
 from bot.knowledge.analysis import Analyzer, without_phrases
 from bot.knowledge.distress import DistressModel
-from bot.knowledge.text_features import default_cache_dir
 from bot.knowledge.emergency import EmergencyMatcher
 from bot.knowledge.entry_model import EntryModel
 from bot.knowledge.fields import FieldIndex
@@ -25,6 +25,7 @@ from bot.knowledge.model import LANGS, KnowledgeBase
 from bot.knowledge.normalize import has_latin, repair_tokens, tokenize, transliterate
 from bot.knowledge.stemming import all_stop_words, question_words
 from bot.knowledge.switch import LanguageRequestMatcher
+from bot.knowledge.text_features import default_cache_dir
 from bot.knowledge.vocabulary import Vocabulary
 from bot.telegram_html import html_to_text
 
@@ -47,6 +48,13 @@ EXACT_QUESTION_SCORE = 0.95
 # another is reported in the preferred one.
 LANGUAGE_PREFERENCE = 0.05
 GRAM = 3
+
+
+class LearnedModels(NamedTuple):
+    """The two models learned from the content (None when there is nothing to learn from)."""
+
+    distress: DistressModel | None
+    entries: EntryModel | None
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,7 @@ class SearchIndex:
         self._content_words: set[str] = set()
         self._resolved: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
         self._known_forms: dict[str, bool] = {}  # is_known's answers for words not in _known
-        self._entry_model: Future[EntryModel | None] | None = None
+        self._learned: Future[LearnedModels] | None = None
 
     # ---- building -------------------------------------------------------------------------
 
@@ -146,35 +154,35 @@ class SearchIndex:
         index._known |= set(index.noise) | set(index.empty_words) | set(index._guesser.words())
         # The learned models are trained in the background (a few seconds, once: they are cached): the
         # bot starts and /reload swaps the content without waiting; the first message that needs one does.
-        index.emergency.learn(_TRAINER.submit(index._distress_model, kb))
-        index._entry_model = _TRAINER.submit(index._trained_entry_model, kb)
+        training = _TRAINER.submit(index._train_learned_models, kb)
+        index.emergency.learn(lambda: training.result().distress)
+        index._learned = training
         return index
 
     def wait_for_learned_models(self) -> None:
         """Return when the learned models are trained or read from the cache (the first question
         otherwise waits for them)."""
         self.emergency.wait_for_model()
-        if self._entry_model is not None:
-            self._entry_model.result()
+        self._entry_model()
 
-    def _trained_entry_model(self, kb: KnowledgeBase) -> EntryModel | None:
-        """The learned channel: every listed question, folded, labelled with its entry's number."""
+    def _entry_model(self) -> EntryModel | None:
+        return self._learned.result().entries if self._learned is not None else None
+
+    def _train_learned_models(self, kb: KnowledgeBase) -> LearnedModels:
+        """The emergency recogniser (the examples against the calm ones and every listed question) and
+        the search's learned channel (every listed question labelled with its entry's number)."""
         questions = [
             (self.folded(question), number)
             for number, entry in enumerate(kb.entries.values())
             for text in entry.texts.values()
             for question in text.questions
         ]
-        return EntryModel.train(questions, len(self.entry_ids), default_cache_dir())
-
-    def _distress_model(self, kb: KnowledgeBase) -> DistressModel | None:
-        """The learned recogniser of emergencies: the examples against the calm ones and every listed question."""
         emergency = kb.lexicon.emergency
-        calm = [text for texts in emergency.calm_examples.values() for text in texts]
-        calm += [question for entry in kb.entries.values() for text in entry.texts.values() for question in text.questions]
-        distress = [text for texts in emergency.distress_examples.values() for text in texts]
-        folded_distress, folded_calm = [self.folded(text) for text in distress], [self.folded(text) for text in calm]
-        return DistressModel.train(folded_distress, folded_calm, default_cache_dir())
+        distress = [self.folded(text) for texts in emergency.distress_examples.values() for text in texts]
+        calm = [self.folded(text) for texts in emergency.calm_examples.values() for text in texts]
+        calm += [question for question, _ in questions]
+        cache = default_cache_dir()
+        return LearnedModels(DistressModel.train(distress, calm, cache), EntryModel.train(questions, len(self.entry_ids), cache))
 
     def folded(self, text: str) -> str:
         """The message as the learned recogniser reads it: its repaired tokens, one space apart."""
@@ -185,7 +193,7 @@ class SearchIndex:
         self-test asks each listed question as if it were new."""
         words_only = copy.copy(self)
         words_only._exact = {}
-        words_only._entry_model = None  # it learned the listed questions themselves
+        words_only._learned = None  # its learned channel learned the listed questions themselves
         return words_only
 
     # ---- understanding the query ----------------------------------------------------------
@@ -310,7 +318,7 @@ class SearchIndex:
         if self.entry_ids and words:
             for lang_index, (language_code, language) in enumerate(self.languages.items()):
                 per_lang[lang_index] = self._score(words, language_code, language)
-            model = self._entry_model.result() if self._entry_model is not None else None
+            model = self._entry_model()
             if model is not None:
                 per_lang = (1 - LEARNED_WEIGHT) * per_lang + LEARNED_WEIGHT * model.scores(" ".join(words))
         exact = self._exact.get(" ".join(tokens))
@@ -362,7 +370,7 @@ class SearchIndex:
         return total
 
 
-_TRAINER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="distress-model")
+_TRAINER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="learned-models")
 
 # Per-index memos of query-word look-ups are emptied at this size: the index lives for months.
 MEMO_LIMIT = 50_000

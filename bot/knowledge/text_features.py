@@ -1,13 +1,21 @@
-"""What the learned models read in a folded message (letter groups and words, as scikit-learn's own
-analysers give them), and where trained models are cached so that a restart does not train again."""
+"""The learned models' shared core: a linear model (fitted by scikit-learn) over the tf-idf letter groups
+and words of a folded message, scored without scikit-learn, and cached so that a restart with the same
+training texts does not train again."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import math
 import os
-from collections.abc import Callable
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 logger = logging.getLogger(__name__)
 
@@ -15,6 +23,9 @@ logger = logging.getLogger(__name__)
 # pairs catch "не дышит" against "как дышать".
 LETTER_GROUPS = (2, 5)
 WORD_GROUPS = (1, 2)
+# Cached models of one kind ("distress-…", "entries-…") kept: each edit of the content makes new ones,
+# and the folder would grow by megabytes with every edit.
+KEEP_CACHED = 3
 
 
 def letter_groups(text: str) -> list[str]:
@@ -45,14 +56,80 @@ def word_groups(text: str) -> list[str]:
 ANALYSERS: tuple[Callable[[str], list[str]], ...] = (letter_groups, word_groups)
 
 
-def tfidf_vectorisers() -> list:
-    """scikit-learn vectorisers of the letter groups (seen in two texts at least) and of the words."""
-    from sklearn.feature_extraction.text import TfidfVectorizer  # here: importing scikit-learn takes a second
+class LinearTextModel:
+    """`decision(text)`: one linear decision value per output (a class, or the one side of a yes/no)."""
 
-    return [
-        TfidfVectorizer(analyzer=letter_groups, min_df=2, sublinear_tf=True),
-        TfidfVectorizer(analyzer=word_groups, sublinear_tf=True),
-    ]
+    def __init__(self, vocabularies: list[dict[str, tuple[int, float]]], coefficients: np.ndarray, intercepts: np.ndarray):
+        self._vocabularies = vocabularies  # per analyser: n-gram → (its row in `coefficients`, idf)
+        self._coefficients = coefficients  # n-grams × outputs
+        self._intercepts = intercepts
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], labels: Sequence[int], estimator) -> tuple["LinearTextModel", np.ndarray]:
+        """The model of a scikit-learn linear estimator fitted on the texts' tf-idf, and its classes (the
+        outputs' labels; for two classes one output, the second class's side)."""
+        from scipy.sparse import hstack  # here: importing scikit-learn takes a second, and only training needs it
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vectorisers = [
+            TfidfVectorizer(analyzer=letter_groups, min_df=2, sublinear_tf=True),
+            TfidfVectorizer(analyzer=word_groups, sublinear_tf=True),
+        ]
+        matrix = hstack([vectoriser.fit_transform(texts) for vectoriser in vectorisers]).tocsr()
+        estimator.fit(matrix, np.asarray(labels))
+        vocabularies, offset = [], 0
+        for vectoriser in vectorisers:
+            vocabularies.append({gram: (offset + column, float(vectoriser.idf_[column])) for gram, column in vectoriser.vocabulary_.items()})
+            offset += len(vectoriser.vocabulary_)
+        return cls(vocabularies, estimator.coef_.T.astype(np.float64), estimator.intercept_.astype(np.float64)), estimator.classes_
+
+    def decision(self, text: str) -> np.ndarray:
+        """The decision values for the folded text, as scikit-learn's `decision_function` gives them."""
+        decision = self._intercepts.astype(np.float64)
+        for analyse, vocabulary in zip(ANALYSERS, self._vocabularies):
+            rows, values = [], []
+            for gram, count in Counter(analyse(text)).items():
+                known = vocabulary.get(gram)
+                if known is not None:
+                    rows.append(known[0])
+                    values.append((1.0 + math.log(count)) * known[1])  # sublinear tf times idf
+            if rows:
+                weights = np.asarray(values)
+                decision += (weights @ self._coefficients[rows]) / math.sqrt(weights @ weights)
+        return decision
+
+    def with_outputs(self, coefficients: np.ndarray, intercepts: np.ndarray) -> "LinearTextModel":
+        """The same features with other outputs (rearranged, or stored in less precision)."""
+        return LinearTextModel(self._vocabularies, coefficients, intercepts)
+
+    @property
+    def coefficients(self) -> np.ndarray:
+        """n-grams × outputs."""
+        return self._coefficients
+
+    @property
+    def intercepts(self) -> np.ndarray:
+        """One per output."""
+        return self._intercepts
+
+
+def cached_model(kind: str, key: object, cache_dir: Path | None, fit: Callable[[], LinearTextModel]) -> LinearTextModel:
+    """The model of this kind trained on what `key` names (JSON data), read from `cache_dir` when it was
+    trained before, else fitted and cached there; the newest KEEP_CACHED of a kind are kept."""
+    digest = hashlib.blake2b(json.dumps(key, ensure_ascii=False).encode(), digest_size=16).hexdigest()
+    path = cache_dir / f"{kind}-{digest}.npz" if cache_dir is not None else None
+    if path is not None and path.is_file():
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                vocabularies = json.loads(str(saved["vocabularies"]))
+                return LinearTextModel([{g: tuple(v) for g, v in vocabulary.items()} for vocabulary in vocabularies],
+                                       saved["coefficients"], saved["intercepts"])
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):  # a half-written or foreign file
+            logger.warning("the cached model %s is unreadable: training it again", path)
+    model = fit()
+    if path is not None:
+        _save(path, model)
+    return model
 
 
 def default_cache_dir() -> Path:
@@ -60,21 +137,18 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "redcrescent-bot"
 
 
-# Cached models of one kind ("distress-…", "entries-…") kept: each edit of the content makes new ones,
-# and the folder would grow by megabytes with every edit.
-KEEP_CACHED = 3
-
-
-def save_whole(path: Path, write: Callable[[Path], None]) -> None:
-    """Write a cache file whole or not at all (a crash mid-write leaves no half file to read), and remove
+def _save(path: Path, model: LinearTextModel) -> None:
+    """Write the cache file whole or not at all (a crash mid-write leaves no half file to read), and remove
     all but the newest KEEP_CACHED of its kind; a cache that cannot be written is only logged."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        write(partial)
+        with partial.open("wb") as file:
+            np.savez(file, vocabularies=np.array(json.dumps(model._vocabularies, ensure_ascii=False)),
+                     coefficients=model.coefficients, intercepts=model.intercepts)
         partial.replace(path)
         kind = path.name.split("-")[0]
-        cached = sorted(path.parent.glob(f"{kind}-*{path.suffix}"), key=lambda file: file.stat().st_mtime, reverse=True)
+        cached = sorted(path.parent.glob(f"{kind}-*.npz"), key=lambda file: file.stat().st_mtime, reverse=True)
         for old in cached[KEEP_CACHED:]:
             old.unlink(missing_ok=True)
     except OSError as error:
