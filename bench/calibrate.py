@@ -1,4 +1,5 @@
-"""Calibrate the decision to answer (bot/knowledge/answer.py) on tuning data only: the content's own
+"""Calibrate the rules of the decision to answer (bot/knowledge/answer.py: the decision when the content
+has too many entries for the search's learned channel; bench/fit_decision.py fits the learned one) on tuning data only: the content's own
 questions fold by fold (bench/crossval.py) and the tuning parts of bench/eval (bench/eval/*.yaml,
 bench/eval/tuning2/ to tuning4/), never the held-out part. Among the thresholds of the two rules (the best entry
 covers the question, or clearly leads) that leave at most --max-out-of-scope of the tuning

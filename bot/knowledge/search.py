@@ -7,25 +7,23 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 import numpy as np
 
 from bot.knowledge.analysis import Analyzer, without_phrases
-from bot.knowledge.distress import DistressModel
 from bot.knowledge.emergency import EmergencyMatcher
 from bot.knowledge.entry_model import EntryModel
 from bot.knowledge.fields import FieldIndex
 from bot.knowledge.intents import NEUTRAL_GROUP, IntentMatcher
 from bot.knowledge.language import LanguageGuesser
+from bot.knowledge.learned import LearnedModels, start_training
 from bot.knowledge.model import LANGS, KnowledgeBase
 from bot.knowledge.normalize import has_latin, repair_tokens, tokenize, transliterate
 from bot.knowledge.stemming import all_stop_words, question_words
 from bot.knowledge.switch import LanguageRequestMatcher
-from bot.knowledge.text_features import default_cache_dir
 from bot.knowledge.vocabulary import Vocabulary
 from bot.telegram_html import html_to_text
 
@@ -48,13 +46,6 @@ EXACT_QUESTION_SCORE = 0.95
 # another is reported in the preferred one.
 LANGUAGE_PREFERENCE = 0.05
 GRAM = 3
-
-
-class LearnedModels(NamedTuple):
-    """The two models learned from the content (None when there is nothing to learn from)."""
-
-    distress: DistressModel | None
-    entries: EntryModel | None
 
 
 @dataclass(frozen=True)
@@ -95,6 +86,7 @@ class SearchIndex:
         self._known: set[str] = set()
         self._content_words: set[str] = set()
         self._resolved: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
+        self._learned_memo: dict[str, np.ndarray] = {}
         self._known_forms: dict[str, bool] = {}  # is_known's answers for words not in _known
         self._learned: Future[LearnedModels] | None = None
 
@@ -154,7 +146,7 @@ class SearchIndex:
         index._known |= set(index.noise) | set(index.empty_words) | set(index._guesser.words())
         # The learned models are trained in the background (a few seconds, once: they are cached): the
         # bot starts and /reload swaps the content without waiting; the first message that needs one does.
-        training = _TRAINER.submit(index._train_learned_models, kb)
+        training = start_training(kb, index.folded)
         index.emergency.learn(lambda: training.result().distress)
         index._learned = training
         return index
@@ -167,22 +159,6 @@ class SearchIndex:
 
     def _entry_model(self) -> EntryModel | None:
         return self._learned.result().entries if self._learned is not None else None
-
-    def _train_learned_models(self, kb: KnowledgeBase) -> LearnedModels:
-        """The emergency recogniser (the examples against the calm ones and every listed question) and
-        the search's learned channel (every listed question labelled with its entry's number)."""
-        questions = [
-            (self.folded(question), number)
-            for number, entry in enumerate(kb.entries.values())
-            for text in entry.texts.values()
-            for question in text.questions
-        ]
-        emergency = kb.lexicon.emergency
-        distress = [self.folded(text) for texts in emergency.distress_examples.values() for text in texts]
-        calm = [self.folded(text) for texts in emergency.calm_examples.values() for text in texts]
-        calm += [question for question, _ in questions]
-        cache = default_cache_dir()
-        return LearnedModels(DistressModel.train(distress, calm, cache), EntryModel.train(questions, len(self.entry_ids), cache))
 
     def folded(self, text: str) -> str:
         """The message as the learned recogniser reads it: its repaired tokens, one space apart."""
@@ -318,9 +294,9 @@ class SearchIndex:
         if self.entry_ids and words:
             for lang_index, (language_code, language) in enumerate(self.languages.items()):
                 per_lang[lang_index] = self._score(words, language_code, language)
-            model = self._entry_model()
-            if model is not None:
-                per_lang = (1 - LEARNED_WEIGHT) * per_lang + LEARNED_WEIGHT * model.scores(" ".join(words))
+            learned = self._learned_scores(words)
+            if learned is not None:
+                per_lang = (1 - LEARNED_WEIGHT) * per_lang + LEARNED_WEIGHT * learned
         exact = self._exact.get(" ".join(tokens))
         if exact is None:
             exact = self._exact.get(self._name_key(tokens))
@@ -329,6 +305,21 @@ class SearchIndex:
         preference = np.array([LANGUAGE_PREFERENCE if code == lang else 0.0 for code in LANGS], dtype=np.float32)
         best_lang = (per_lang + preference[:, None] * (per_lang > 0)).argmax(axis=0)
         return per_lang[best_lang, np.arange(len(self.entry_ids))], best_lang
+
+    def entry_number(self, entry_id: str) -> int:
+        """The entry's place in `entry_ids` (and in every score array)."""
+        return self._numbers[entry_id]
+
+    def learned_scores(self, tokens: list[str]) -> np.ndarray | None:
+        """Each entry's score from the learned channel alone, in entry order; None without one."""
+        return self._learned_scores(self.question_tokens(tokens))
+
+    def _learned_scores(self, words: list[str]) -> np.ndarray | None:
+        model = self._entry_model() if words else None
+        if model is None:
+            return None
+        # The search and the decision to answer both ask for the same message's scores.
+        return _remembered(self._learned_memo, " ".join(words), lambda: model.scores(" ".join(words)), LEARNED_MEMO_LIMIT)
 
     def _in_language(self, tokens: list[str], lang: str) -> list[str]:
         """The tokens as a text of `lang` would spell them: Kazakh or Russian typed in Latin letters
@@ -370,17 +361,19 @@ class SearchIndex:
         return total
 
 
-_TRAINER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="learned-models")
-
 # Per-index memos of query-word look-ups are emptied at this size: the index lives for months.
 MEMO_LIMIT = 50_000
 
 
-def _remembered(memo: dict, key, compute):
+# The learned channel's scores are an array per message: only the latest messages' are kept.
+LEARNED_MEMO_LIMIT = 256
+
+
+def _remembered(memo: dict, key, compute, limit: int = MEMO_LIMIT):
     """memo[key], computed once (the memo is emptied when it is full)."""
     if key in memo:
         return memo[key]
-    if len(memo) > MEMO_LIMIT:
+    if len(memo) > limit:
         memo.clear()
     memo[key] = value = compute()
     return value

@@ -1,0 +1,44 @@
+"""The models learned from the content, trained in the background: the emergency recogniser and the
+search's learned channel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import NamedTuple
+
+from bot.knowledge.distress import DistressModel
+from bot.knowledge.entry_model import EntryModel
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.text_features import default_cache_dir
+
+_TRAINER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="learned-models")
+
+
+class LearnedModels(NamedTuple):
+    """The two models learned from the content (None when there is nothing to learn from)."""
+
+    distress: DistressModel | None
+    entries: EntryModel | None
+
+
+def start_training(kb: KnowledgeBase, folded: Callable[[str], str]) -> Future[LearnedModels]:
+    """Train (or read from the cache) both models in the background, reading texts as `folded` gives them."""
+    return _TRAINER.submit(_train, kb, folded)
+
+
+def _train(kb: KnowledgeBase, folded: Callable[[str], str]) -> LearnedModels:
+    """The emergency recogniser (the examples against the calm ones and every listed question) and
+    the search's learned channel (every listed question labelled with its entry's number)."""
+    questions = [
+        (folded(question), number)
+        for number, entry in enumerate(kb.entries.values())
+        for text in entry.texts.values()
+        for question in text.questions
+    ]
+    emergency = kb.lexicon.emergency
+    distress = [folded(text) for texts in emergency.distress_examples.values() for text in texts]
+    calm = [folded(text) for texts in emergency.calm_examples.values() for text in texts]
+    calm += [question for question, _ in questions]
+    cache = default_cache_dir()
+    return LearnedModels(DistressModel.train(distress, calm, cache), EntryModel.train(questions, len(kb.entries), cache))
