@@ -32,7 +32,7 @@ from bot.knowledge.loader import read_content  # noqa: E402
 from bot.knowledge.model import LANGS  # noqa: E402
 from bot.knowledge.search import SearchIndex  # noqa: E402
 
-THRESHOLDS = (0.45, 0.5, 0.55, 0.6, 0.65)
+THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7)
 
 
 @dataclass

@@ -7,8 +7,8 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bot.knowledge import distress, text_features
-from bot.knowledge.distress import REGULARISATION, DistressModel
+from bot.knowledge import binary_model, text_features
+from bot.knowledge.distress import DistressModel
 from bot.knowledge.text_features import letter_groups, word_groups
 
 DISTRESS = ["мой отец не дышит", "ребенок упал с окна", "my friend is bleeding badly", "he collapsed and is not breathing",
@@ -31,7 +31,7 @@ def test_the_quick_probability_is_what_scikit_learn_computes():
                    TfidfVectorizer(analyzer=word_groups, sublinear_tf=True)]
     matrix = hstack([v.fit_transform(DISTRESS + CALM) for v in vectorisers]).tocsr()
     labels = np.array([1] * len(DISTRESS) + [0] * len(CALM))
-    regression = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=2000).fit(matrix, labels)
+    regression = LogisticRegression(C=DistressModel.REGULARISATION, class_weight="balanced", max_iter=2000).fit(matrix, labels)
     for text in NEW:
         expected = regression.predict_proba(hstack([v.transform([text]) for v in vectorisers]))[0, 1]
         assert abs(model.probability(text) - expected) < 1e-6, text
@@ -46,11 +46,11 @@ def test_it_tells_new_distress_from_new_questions_after_learning_from_examples()
 def test_a_trained_model_is_cached_and_read_back_and_a_broken_cache_is_trained_again(tmp_path):
     trained = DistressModel.train(DISTRESS, CALM, tmp_path)
     (cached,) = tmp_path.glob("distress-*.npz")
-    distress._trained.cache_clear()  # as after a restart
+    binary_model._trained.cache_clear()  # as after a restart
     read_back = DistressModel.train(DISTRESS, CALM, tmp_path)
     assert [read_back.probability(t) for t in NEW] == [trained.probability(t) for t in NEW]
     cached.write_bytes(b"half a fi")
-    distress._trained.cache_clear()
+    binary_model._trained.cache_clear()
     again = DistressModel.train(DISTRESS, CALM, tmp_path)
     assert abs(again.probability(NEW[0]) - trained.probability(NEW[0])) < 1e-9
     assert cached.read_bytes() != b"half a fi"  # trained again and cached whole

@@ -209,6 +209,32 @@ def test_real_off_topic_sharing_a_domain_word_is_not_answered(real_engine, text)
 
 
 @needs_real_content
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("who won the football match yesterday", "en"), ("where can i buy a cheap first aid kit in astana", "en"),
+     ("рецепт плова на 10 человек", "ru")],
+)
+def test_real_a_question_reading_like_the_out_of_scope_examples_is_told_so_not_offered_entries(real_engine, text, lang):
+    # "match", "first aid" and "10" are the content's words: without the learned reading these got "did you mean".
+    result = ask(real_engine, text, user_lang=lang)
+    assert result.kind == "out_of_scope" and result.suggestions == ()
+
+
+@needs_real_content
+@pytest.mark.parametrize(
+    ("text", "lang", "entry_id"),
+    [("кто основал красный крест", "ru", "henry-dunant"), ("what is the red crystal", "en", "red-crystal"),
+     ("қызыл жарты ай қоғамы қашан құрылды", "kk", "society-founded-1937"), ("can a 16 year old volunteer", "en", "volunteer-minors")],
+)
+def test_real_questions_the_content_answers_do_not_read_as_out_of_scope(real_engine, text, lang, entry_id):
+    _require(real_engine, entry_id)
+    index, _ = real_engine
+    assert index.outside_probability(index.tokens(text)) < 0.3
+    result = ask(real_engine, text, user_lang=lang)
+    assert (result.kind, result.entry_id) == ("answer", entry_id)
+
+
+@needs_real_content
 @pytest.mark.parametrize(("text", "lang"), [("icrc", "en"), ("МККК", "ru"), ("ХҚКК", "kk"), ("хккк", "ru")])
 def test_real_bare_icrc_acronym_gets_the_icrc_entry(real_engine, text, lang):
     _require(real_engine, "icrc")

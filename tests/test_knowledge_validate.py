@@ -214,3 +214,18 @@ def test_load_knowledge_raises_content_error_listing_the_problems(tmp_path):
     assert any("nowhere" in p for p in raised.value.problems)
     kb, problems = read_content(tmp_path / "content")
     assert kb is not None and len(problems) == 1  # read_content still gives what can be used
+
+
+def test_out_of_scope_examples_must_be_lists_of_questions_per_language(tmp_path):
+    content = make_content(tmp_path)
+    (content / "out_of_scope_examples.yaml").write_text("examples:\n  ru: [\"погода завтра\"]\n  de: [\"wetter\"]\n", encoding="utf-8")
+    kb, problems = find_problems(content)
+    assert kb is None
+    one_problem(problems, "out_of_scope_examples.yaml", "examples")
+
+
+def test_out_of_scope_examples_are_read_per_language(tmp_path):
+    content = make_content(tmp_path)
+    (content / "out_of_scope_examples.yaml").write_text("examples:\n  ru: [\"погода завтра\"]\n  en: [\"weather tomorrow\"]\n", encoding="utf-8")
+    kb, problems = find_problems(content)
+    assert problems == [] and kb.lexicon.outside_examples == {"ru": ["погода завтра"], "en": ["weather tomorrow"]}

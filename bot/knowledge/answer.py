@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cache, partial
 
 import numpy as np
 
@@ -48,18 +49,20 @@ COVERS = Rule(min_score=0.25, min_margin=0.04, min_matched=0.5, min_matched_weig
 # father through the Red Cross after the war, do you still look for missing people?").
 LEADS = Rule(min_score=0.4, min_margin=0.2, min_matched=0.4, min_matched_weight=0.0, min_known=0.0)
 ANSWER_RULES = (COVERS, LEADS)
-# With the search's learned channel the decision is a logistic regression over the evidence
-# (decision_figures), fitted by bench/fit_decision.py on the tuning parts of bench/eval; the rules above
-# decide when the content has too many entries for the learned channel. Leave one tuning part out, at
-# this threshold: 1,567 of 1,691 in-scope questions answered right (rules 1,548), 38 wrong (rules 52),
-# 34 of 533 out-of-scope ones answered (rules 32).
+# With the learned models (the search's learned channel and the out-of-scope reading) the decision is a
+# logistic regression over the evidence (decision_figures), fitted by bench/fit_decision.py on the tuning
+# parts of bench/eval; the rules above decide when the content has too many entries for the learned
+# channel or no out-of-scope examples. The threshold keeps, as the rules did, at most 5% of the tuning
+# out-of-scope questions answered. Fitted part by part and measured on the part left out: 1,566 of 1,691
+# in-scope questions answered right (rules 1,548), 35 wrong (rules 52), 25 of 533 out-of-scope ones
+# answered (rules 32).
 ANSWER_WEIGHTS = {
-    "score": 1.2523, "margin": 1.5050, "matched": 1.4605, "matched_weight": 1.1692, "known": 1.2187,
-    "in_domain": 0.5796, "log_words": 1.9836, "learned": 2.9230, "learned_best": 2.3663,
-    "learned_second": -3.9213, "learned_agrees": 0.4072, "score_x_learned": 2.0164,
+    "score": 0.7619, "margin": 1.8278, "matched": 0.9154, "matched_weight": 1.3344, "known": 1.6895,
+    "in_domain": -0.2510, "log_words": 1.8570, "learned": 2.8300, "learned_best": 2.3048,
+    "learned_second": -4.3076, "learned_agrees": 0.4029, "score_x_learned": 1.8618, "outside": -1.7134,
 }
-ANSWER_INTERCEPT = -9.5934
-MIN_ANSWER_PROBABILITY = 0.55
+ANSWER_INTERCEPT = -7.9262
+MIN_ANSWER_PROBABILITY = 0.6
 # Otherwise offer the entries scoring at least this ("did you mean"), else say we don't know.
 SUGGEST_MIN_SCORE = 0.15
 SUGGEST_RELATIVE = 0.8
@@ -67,6 +70,10 @@ MAX_SUGGESTIONS = 3
 # A question mostly made of words the content never uses is about something else ("how to cook
 # plov" matches "Cook Islands"): out of scope when it is not answered.
 MIN_KNOWN_SHARE = 0.6
+# Or when it is not answered and reads this much like the out-of-scope examples ("who won the match
+# yesterday" shares "match" with entries): out of scope, not "did you mean". High, because an
+# out-of-scope question is not passed to staff as unanswered.
+OUTSIDE_PROBABILITY = 0.8
 
 # A message of at least this many words that earns no answer as a whole is searched clause by clause.
 MIN_CLAUSE_SEARCH_WORDS = 8
@@ -154,12 +161,20 @@ def _says_nothing(index: SearchIndex, token: str) -> bool:
 
 @dataclass(frozen=True)
 class Learned:
-    """What the search's learned channel alone says of a question."""
+    """What the learned models alone say of a question: the search's learned channel and the out-of-scope reading."""
 
     top: float  # its score for the search's best entry
     best: float  # its own best score
     second: float  # its second best score
     agrees: bool  # its best entry is the search's best
+    # How likely the question is out of scope (bot/knowledge/outside.py), read only when asked: most
+    # questions are answered or declined whatever it says.
+    reading: Callable[[], float] = field(compare=False, repr=False)
+
+    @property
+    def outside(self) -> float:
+        """How likely the question is out of scope, by the learned reading."""
+        return self.reading()
 
 
 @dataclass(frozen=True)
@@ -188,29 +203,38 @@ class Evidence:
         return (top - second) / top if top else 0.0
 
 
-def evidence(index: SearchIndex, tokens: list[str], lang: str) -> Evidence:
-    """Search, and measure how well the best entry fits the question."""
+def evidence(index: SearchIndex, tokens: list[str], lang: str, among: set[str] | None = None) -> Evidence:
+    """Search, and measure how well the best entry fits the question; the learned figures only when the
+    best entry is `among` these, if given (a clause is only ever answered with the message's best entries)."""
     hits = tuple(index.search_tokens(tokens, lang, limit=MAX_SUGGESTIONS))
     # "стипендия красного полумесяца": the Society's name is matched by many entries, the scholarship by none.
     words = index.topic_tokens(tokens)
     matched = index.matched_share(words, hits[0]) if hits else (0.0, 0.0)
     known = index.known_share(words)
     in_domain = known if words is tokens else index.known_share(tokens)
+    wanted = among is None or (hits and hits[0].entry_id in among)
     return Evidence(hits, known, *matched, in_domain=in_domain, words=len(index.question_tokens(tokens)),
-                    learned=_learned(index, tokens, hits))
+                    learned=_learned(index, tokens, hits) if wanted else None)
 
 
 def _learned(index: SearchIndex, tokens: list[str], hits: tuple[Hit, ...]) -> Learned | None:
     scores = index.learned_scores(tokens)
     if scores is None or not hits or len(scores) < 2:
         return None
+    if not index.reads_out_of_scope():
+        return None
     second, best = np.partition(scores, -2)[-2:]
     top = float(scores[index.entry_number(hits[0].entry_id)])
-    return Learned(top, float(best), float(second), agrees=top >= best)
+    return Learned(top, float(best), float(second), agrees=top >= best, reading=cache(partial(index.outside_probability, tokens)))
 
 
 def decision_figures(found: Evidence) -> dict[str, float]:
     """The figures the learned decision weighs, by the names of ANSWER_WEIGHTS (needs hits and `learned`)."""
+    return {**_figures(found), "outside": found.learned.outside}
+
+
+def _figures(found: Evidence) -> dict[str, float]:
+    """All the figures but the out-of-scope reading."""
     learned, score = found.learned, found.hits[0].score
     return {
         "score": score, "margin": found.margin, "matched": found.matched, "matched_weight": found.matched_weight,
@@ -226,6 +250,17 @@ def answer_probability(found: Evidence) -> float:
     return 1.0 / (1.0 + math.exp(-total))
 
 
+def _learned_answers(found: Evidence) -> bool:
+    """answer_probability(found) >= MIN_ANSWER_PROBABILITY, reading the out-of-scope figure (0..1) only
+    when the other figures leave the decision open."""
+    needed = math.log(MIN_ANSWER_PROBABILITY / (1.0 - MIN_ANSWER_PROBABILITY))
+    weight = ANSWER_WEIGHTS["outside"]
+    total = ANSWER_INTERCEPT + sum(ANSWER_WEIGHTS[name] * value for name, value in _figures(found).items())
+    if total + min(weight, 0.0) >= needed or total + max(weight, 0.0) < needed:
+        return total + min(weight, 0.0) >= needed
+    return total + weight * found.learned.outside >= needed
+
+
 def is_confident(found: Evidence, rules: tuple[Rule, ...] | None = None) -> bool:
     """True when the best entry is the answer rather than a suggestion: by the learned decision when the
     search has its learned channel, else (or when `rules` are given) by the rules."""
@@ -234,7 +269,7 @@ def is_confident(found: Evidence, rules: tuple[Rule, ...] | None = None) -> bool
     if found.hits[0].score >= EXACT_QUESTION_SCORE:  # a listed question or a bare name, said exactly
         return True
     if rules is None and found.learned is not None:
-        return answer_probability(found) >= MIN_ANSWER_PROBABILITY
+        return _learned_answers(found)
     return any(found.satisfies(rule) for rule in rules or ANSWER_RULES)
 
 
@@ -254,7 +289,8 @@ def best_evidence(index: SearchIndex, text: str, tokens: list[str], lang: str) -
     found = evidence(index, tokens, lang)
     if is_confident(found) or len(tokens) < MIN_CLAUSE_SEARCH_WORDS or not found.hits:
         return found
-    return best_of_clauses(found, [evidence(index, index.tokens(part), lang) for part in clauses(text)])
+    best = {hit.entry_id for hit in found.hits}
+    return best_of_clauses(found, [evidence(index, index.tokens(part), lang, among=best) for part in clauses(text)])
 
 
 def best_of_clauses(found: Evidence, parts: list[Evidence], confident: Callable[[Evidence], bool] = is_confident) -> Evidence:
@@ -263,7 +299,7 @@ def best_of_clauses(found: Evidence, parts: list[Evidence], confident: Callable[
     # Never outside them: on its own a chatty clause ("what is that called", "жаным привет") confidently
     # matches what the message is not about.
     best = {hit.entry_id for hit in found.hits}
-    answered = [part for part in parts if part.hits and confident(part) and part.hits[0].entry_id in best]
+    answered = [part for part in parts if part.hits and part.hits[0].entry_id in best and confident(part)]
     return max(answered, key=lambda part: part.hits[0].score, default=found)
 
 
@@ -274,8 +310,9 @@ def _search(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str],
         entry = kb.entries[top.entry_id]
         related = tuple(r for r in entry.related if r in kb.entries)
         return Answer(text, lang, "answer", entry.id, top.score, related)
-    if top is None or top.score < SUGGEST_MIN_SCORE or found.in_domain < MIN_KNOWN_SHARE:
-        kind = "out_of_scope" if found.in_domain < MIN_KNOWN_SHARE or top is None else "unknown"
+    outside = found.learned is not None and found.learned.outside >= OUTSIDE_PROBABILITY
+    if top is None or top.score < SUGGEST_MIN_SCORE or found.in_domain < MIN_KNOWN_SHARE or outside:
+        kind = "out_of_scope" if found.in_domain < MIN_KNOWN_SHARE or top is None or outside else "unknown"
         return Answer(text, lang, kind, score=top.score if top else 0.0)
     floor = max(SUGGEST_MIN_SCORE, top.score * SUGGEST_RELATIVE)
     close = tuple(hit.entry_id for hit in found.hits if hit.score >= floor)

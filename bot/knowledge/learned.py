@@ -1,5 +1,5 @@
-"""The models learned from the content, trained in the background: the emergency recogniser and the
-search's learned channel."""
+"""The models learned from the content, trained in the background: the emergency recogniser, the
+search's learned channel and the reading of out-of-scope questions."""
 
 from __future__ import annotations
 
@@ -10,26 +10,29 @@ from typing import NamedTuple
 from bot.knowledge.distress import DistressModel
 from bot.knowledge.entry_model import EntryModel
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.outside import OutsideModel
 from bot.knowledge.text_features import default_cache_dir
 
 _TRAINER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="learned-models")
 
 
 class LearnedModels(NamedTuple):
-    """The two models learned from the content (None when there is nothing to learn from)."""
+    """The models learned from the content (None when there is nothing to learn from)."""
 
     distress: DistressModel | None
     entries: EntryModel | None
+    outside: OutsideModel | None
 
 
 def start_training(kb: KnowledgeBase, folded: Callable[[str], str]) -> Future[LearnedModels]:
-    """Train (or read from the cache) both models in the background, reading texts as `folded` gives them."""
+    """Train (or read from the cache) the models in the background, reading texts as `folded` gives them."""
     return _TRAINER.submit(_train, kb, folded)
 
 
 def _train(kb: KnowledgeBase, folded: Callable[[str], str]) -> LearnedModels:
-    """The emergency recogniser (the examples against the calm ones and every listed question) and
-    the search's learned channel (every listed question labelled with its entry's number)."""
+    """The emergency recogniser (the examples against the calm ones and every listed question), the
+    search's learned channel (every listed question labelled with its entry's number) and the reading of
+    out-of-scope questions (the examples against every listed question)."""
     questions = [
         (folded(question), number)
         for number, entry in enumerate(kb.entries.values())
@@ -40,5 +43,9 @@ def _train(kb: KnowledgeBase, folded: Callable[[str], str]) -> LearnedModels:
     distress = [folded(text) for texts in emergency.distress_examples.values() for text in texts]
     calm = [folded(text) for texts in emergency.calm_examples.values() for text in texts]
     calm += [question for question, _ in questions]
+    outside = [folded(text) for texts in kb.lexicon.outside_examples.values() for text in texts]
     cache = default_cache_dir()
-    return LearnedModels(DistressModel.train(distress, calm, cache), EntryModel.train(questions, len(kb.entries), cache))
+    entries = EntryModel.train(questions, len(kb.entries), cache)
+    # Without the learned channel (too many entries) the rules decide, and they do not read it.
+    outside_model = OutsideModel.train(outside, [question for question, _ in questions], cache) if entries else None
+    return LearnedModels(DistressModel.train(distress, calm, cache), entries, outside_model)

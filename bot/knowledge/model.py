@@ -113,6 +113,8 @@ class Lexicon:
     synonyms: dict[str, list[list[str]]] = field(default_factory=dict)  # language → groups of equivalent words
     emergency: Emergency = field(default_factory=Emergency)
     languages: LanguageNames = field(default_factory=LanguageNames)
+    # content/out_of_scope_examples.yaml: questions the content does not answer (bot/knowledge/outside.py)
+    outside_examples: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

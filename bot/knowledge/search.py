@@ -314,6 +314,14 @@ class SearchIndex:
         """Each entry's score from the learned channel alone, in entry order; None without one."""
         return self._learned_scores(self.question_tokens(tokens))
 
+    def reads_out_of_scope(self) -> bool:
+        """True when the learned reading of out-of-scope questions is there (the content has examples)."""
+        return self._learned is not None and self._learned.result().outside is not None
+
+    def outside_probability(self, tokens: list[str]) -> float:
+        """How likely the question asks what the content does not answer, by the learned reading (see reads_out_of_scope)."""
+        return self._learned.result().outside.probability(" ".join(self.question_tokens(tokens)))
+
     def _learned_scores(self, words: list[str]) -> np.ndarray | None:
         model = self._entry_model() if words else None
         if model is None:

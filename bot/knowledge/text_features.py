@@ -87,15 +87,12 @@ class LinearTextModel:
         """The decision values for the folded text, as scikit-learn's `decision_function` gives them."""
         decision = self._intercepts.astype(np.float64)
         for analyse, vocabulary in zip(ANALYSERS, self._vocabularies):
-            rows, values = [], []
-            for gram, count in Counter(analyse(text)).items():
-                known = vocabulary.get(gram)
-                if known is not None:
-                    rows.append(known[0])
-                    values.append((1.0 + math.log(count)) * known[1])  # sublinear tf times idf
-            if rows:
-                weights = np.asarray(values)
-                decision += (weights @ self._coefficients[rows]) / math.sqrt(weights @ weights)
+            counts = Counter(analyse(text))
+            known = [(found, count) for found, count in zip(map(vocabulary.get, counts), counts.values()) if found is not None]
+            if known:
+                (rows, idf), counted = zip(*(found for found, _ in known)), np.fromiter((c for _, c in known), float, len(known))
+                weights = (1.0 + np.log(counted)) * np.asarray(idf)  # sublinear tf times idf
+                decision += (weights @ self._coefficients[list(rows)]) / math.sqrt(weights @ weights)
         return decision
 
     def with_outputs(self, coefficients: np.ndarray, intercepts: np.ndarray) -> "LinearTextModel":

@@ -14,6 +14,7 @@ from bot.knowledge.yaml_reader import as_strings, read_yaml, unknown_keys
 EMERGENCY_NUMBER = "112"  # every emergency reply must give it
 _EMERGENCY_LISTS = ("danger", "calls", "disasters", "now", "about", "hypothetical")
 EXAMPLES_FILE = "emergency_examples.yaml"  # optional: without it only the word lists recognise emergencies
+OUTSIDE_FILE = "out_of_scope_examples.yaml"  # optional: without it the decision to answer keeps to its rules
 
 
 def read_lexicon(content_dir: Path, problems: list[str]) -> Lexicon | None:
@@ -24,9 +25,10 @@ def read_lexicon(content_dir: Path, problems: list[str]) -> Lexicon | None:
     if emergency is not None:
         emergency = _with_examples(emergency, content_dir / EXAMPLES_FILE, problems)
     languages = _read_languages(content_dir / "languages.yaml", problems)
-    if len(problems) > count or synonyms is None or emergency is None or languages is None:
+    outside = _read_outside(content_dir / OUTSIDE_FILE, problems)
+    if len(problems) > count or synonyms is None or emergency is None or languages is None or outside is None:
         return None
-    return Lexicon(synonyms=synonyms, emergency=emergency, languages=languages)
+    return Lexicon(synonyms=synonyms, emergency=emergency, languages=languages, outside_examples=outside)
 
 
 def _mapping(path: Path, problems: list[str], keys: tuple[str, ...]) -> dict | None:
@@ -109,6 +111,18 @@ def _with_examples(emergency: Emergency, path: Path, problems: list[str]) -> Eme
     if len(problems) > count:
         return None
     return replace(emergency, distress_examples=distress, calm_examples=calm)
+
+
+def _read_outside(path: Path, problems: list[str]) -> dict[str, list[str]] | None:
+    """Per language, the questions of out_of_scope_examples.yaml ({} when the file is not there)."""
+    if not path.is_file():
+        return {}
+    data = _mapping(path, problems, ("examples",))
+    if data is None:
+        return None
+    count = len(problems)
+    examples = _per_language(data.get("examples"), f"{path.name}: examples", problems)
+    return examples if len(problems) == count else None
 
 
 def _read_languages(path: Path, problems: list[str]) -> LanguageNames | None:
