@@ -1,5 +1,5 @@
 """Measure the knowledge engine against plain BM25 on the tuning parts (bench/eval/*.yaml and the
-tuning sets bench/eval/tuning2/ to tuning4/) and the held-out part (bench/eval/heldout/), and on the
+tuning sets bench/eval/tuning2/ to tuning5/) and the held-out part (bench/eval/heldout/), and on the
 safety sets (bench/eval/safety/, the tuning examples in bench/eval/safety_tuning*.yaml and the everyday
 messages kept out of the emergency examples, bench/eval/safety_everyday*.yaml).
 
@@ -36,7 +36,9 @@ from bot.knowledge.search import SearchIndex  # noqa: E402
 # The user's chosen language when measuring the reply language: always another one.
 OTHER_LANGUAGE = {"kk": "ru", "ru": "kk", "en": "ru"}
 # The question sets: (part, folder under bench/eval); failures are listed for the tuning parts only.
-TUNING_PARTS = (("tuning", "."), ("tuning2", "tuning2"), ("tuning3", "tuning3"), ("tuning4", "tuning4"))
+TUNING_PARTS = (
+    ("tuning", "."), ("tuning2", "tuning2"), ("tuning3", "tuning3"), ("tuning4", "tuning4"), ("tuning5", "tuning5"),
+)
 HELDOUT_PART = ("heldout", "heldout")
 # The safety tuning sets: (report key, file under bench/eval).
 SAFETY_TUNING_FILES = (
