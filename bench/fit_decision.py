@@ -1,5 +1,5 @@
 """Fit the learned decision to answer (bot/knowledge/answer.py: ANSWER_WEIGHTS, ANSWER_INTERCEPT) on the
-tuning parts of bench/eval (bench/eval/*.yaml, tuning2/ to tuning4/), never the held-out part.
+tuning parts of bench/eval (bench/eval/*.yaml, tuning2/ to tuning5/), never the held-out part.
 
 A logistic regression over the evidence of each question the engine searches for (the whole message
 and, for long ones, each clause): is the best entry an accepted one? Prints, leave one tuning part out
@@ -126,8 +126,8 @@ def outcome(questions: list[Question], confident: Callable[[answer.Evidence], bo
 
 def _line(label: str, figures: tuple[int, int, int, int, int]) -> str:
     in_scope, right, wrong, oos, oos_answered = figures
-    return (f"{label:28} right {right:5} ({100 * right / in_scope:5.1f}%)  wrong {wrong:4} ({100 * wrong / in_scope:4.1f}%)  "
-            f"out of scope answered {oos_answered:3} ({100 * oos_answered / oos:4.1f}%)")
+    return (f"{label:28} of {in_scope} in scope: right {right:5} ({100 * right / in_scope:5.1f}%)  wrong {wrong:4} "
+            f"({100 * wrong / in_scope:4.1f}%);  of {oos} out of scope: answered {oos_answered:3} ({100 * oos_answered / oos:4.1f}%)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -235,6 +235,19 @@ def test_real_questions_the_content_answers_do_not_read_as_out_of_scope(real_eng
 
 
 @needs_real_content
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [("qyzyl zharty ai qogamy qashan quryldy", "society-founded-1937"), ("kan tapsyru ushin neshe zhas kerek", "blood-donation"),
+     ("volonter bolu ushin ne isteu kerek", "volunteer-how-apply")],
+)
+def test_real_kazakh_in_latin_letters_is_answered_in_kazakh(real_engine, text, entry_id):
+    # The learned channel reads it in Cyrillic, as the content's questions are written: it used to only suggest.
+    _require(real_engine, entry_id)
+    result = ask(real_engine, text, user_lang="ru")
+    assert (result.kind, result.entry_id, result.lang) == ("answer", entry_id, "kk")
+
+
+@needs_real_content
 @pytest.mark.parametrize(("text", "lang"), [("icrc", "en"), ("МККК", "ru"), ("ХҚКК", "kk"), ("хккк", "ru")])
 def test_real_bare_icrc_acronym_gets_the_icrc_entry(real_engine, text, lang):
     _require(real_engine, "icrc")

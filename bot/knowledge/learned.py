@@ -24,17 +24,18 @@ class LearnedModels(NamedTuple):
     outside: OutsideModel | None
 
 
-def start_training(kb: KnowledgeBase, folded: Callable[[str], str]) -> Future[LearnedModels]:
-    """Train (or read from the cache) the models in the background, reading texts as `folded` gives them."""
-    return _TRAINER.submit(_train, kb, folded)
+def start_training(kb: KnowledgeBase, folded: Callable[[str], str], in_cyrillic: Callable[[str], str]) -> Future[LearnedModels]:
+    """Train (or read from the cache) the models in the background: the emergency recogniser reads texts
+    as `folded` gives them, the other two as `in_cyrillic` does."""
+    return _TRAINER.submit(_train, kb, folded, in_cyrillic)
 
 
-def _train(kb: KnowledgeBase, folded: Callable[[str], str]) -> LearnedModels:
+def _train(kb: KnowledgeBase, folded: Callable[[str], str], in_cyrillic: Callable[[str], str]) -> LearnedModels:
     """The emergency recogniser (the examples against the calm ones and every listed question), the
     search's learned channel (every listed question labelled with its entry's number) and the reading of
     out-of-scope questions (the examples against every listed question)."""
-    questions = [
-        (folded(question), number)
+    listed = [
+        (question, number)
         for number, entry in enumerate(kb.entries.values())
         for text in entry.texts.values()
         for question in text.questions
@@ -42,8 +43,9 @@ def _train(kb: KnowledgeBase, folded: Callable[[str], str]) -> LearnedModels:
     emergency = kb.lexicon.emergency
     distress = [folded(text) for texts in emergency.distress_examples.values() for text in texts]
     calm = [folded(text) for texts in emergency.calm_examples.values() for text in texts]
-    calm += [question for question, _ in questions]
-    outside = [folded(text) for texts in kb.lexicon.outside_examples.values() for text in texts]
+    calm += [folded(question) for question, _ in listed]
+    questions = [(in_cyrillic(question), number) for question, number in listed]
+    outside = [in_cyrillic(text) for texts in kb.lexicon.outside_examples.values() for text in texts]
     cache = default_cache_dir()
     entries = EntryModel.train(questions, len(kb.entries), cache)
     # Without the learned channel (too many entries) the rules decide, and they do not read it.

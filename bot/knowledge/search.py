@@ -146,7 +146,7 @@ class SearchIndex:
         index._known |= set(index.noise) | set(index.empty_words) | set(index._guesser.words())
         # The learned models are trained in the background (a few seconds, once: they are cached): the
         # bot starts and /reload swaps the content without waiting; the first message that needs one does.
-        training = start_training(kb, index.folded)
+        training = start_training(kb, index.folded, index.read_in_cyrillic)
         index.emergency.learn(lambda: training.result().distress)
         index._learned = training
         return index
@@ -163,6 +163,18 @@ class SearchIndex:
     def folded(self, text: str) -> str:
         """The message as the learned recogniser reads it: its repaired tokens, one space apart."""
         return " ".join(self.tokens(text))
+
+    def read_in_cyrillic(self, text: str) -> str:
+        """A question as the learned channel and the out-of-scope reading read it: its repaired tokens,
+        Kazakh or Russian typed in Latin letters in Cyrillic, as most of the content's questions are."""
+        return " ".join(self._in_cyrillic(self.tokens(text)))
+
+    def _in_cyrillic(self, tokens: list[str], keep: Mapping[str, str] | None = None) -> list[str]:
+        """The tokens with each Latin-letter word that `keep` (by default the English texts) does not
+        use read in Cyrillic, when that makes a word the content uses."""
+        keep = keep if keep is not None else self.languages["en"].vocabulary.surfaces if "en" in self.languages else {}
+        cyrillic = [transliterate(token) if token not in keep and has_latin(token) else None for token in tokens]
+        return [spelled if spelled and self.is_known(spelled) else token for token, spelled in zip(tokens, cyrillic)]
 
     def by_words_only(self) -> "SearchIndex":
         """The same index without the shortcut for exact listed questions and bare names: the
@@ -320,26 +332,20 @@ class SearchIndex:
 
     def outside_probability(self, tokens: list[str]) -> float:
         """How likely the question asks what the content does not answer, by the learned reading (see reads_out_of_scope)."""
-        return self._learned.result().outside.probability(" ".join(self.question_tokens(tokens)))
+        return self._learned.result().outside.probability(" ".join(self._in_cyrillic(self.question_tokens(tokens))))
 
     def _learned_scores(self, words: list[str]) -> np.ndarray | None:
         model = self._entry_model() if words else None
         if model is None:
             return None
         # The search and the decision to answer both ask for the same message's scores.
-        return _remembered(self._learned_memo, " ".join(words), lambda: model.scores(" ".join(words)), LEARNED_MEMO_LIMIT)
+        text = " ".join(self._in_cyrillic(words))
+        return _remembered(self._learned_memo, text, lambda: model.scores(text), LEARNED_MEMO_LIMIT)
 
     def _in_language(self, tokens: list[str], lang: str) -> list[str]:
         """The tokens as a text of `lang` would spell them: Kazakh or Russian typed in Latin letters
         ("kim erikti bola alady") read as Cyrillic when that makes a word the content uses."""
-        if lang == "en":
-            return tokens
-        surfaces = self.languages[lang].vocabulary.surfaces
-        spelled = []
-        for token in tokens:
-            cyrillic = transliterate(token) if token not in surfaces and has_latin(token) else None
-            spelled.append(cyrillic if cyrillic and self.is_known(cyrillic) else token)
-        return spelled
+        return tokens if lang == "en" else self._in_cyrillic(tokens, keep=self.languages[lang].vocabulary.surfaces)
 
     def _score(self, tokens: list[str], lang: str, language: _Language) -> np.ndarray:
         query: list[tuple[float, list[tuple[str, float]]]] = []
@@ -369,11 +375,9 @@ class SearchIndex:
         return total
 
 
-# Per-index memos of query-word look-ups are emptied at this size: the index lives for months.
+# Per-index memos are emptied at these sizes (the index lives for months): query-word look-ups, and the
+# learned channel's scores (an array per message: only the latest messages').
 MEMO_LIMIT = 50_000
-
-
-# The learned channel's scores are an array per message: only the latest messages' are kept.
 LEARNED_MEMO_LIMIT = 256
 
 
