@@ -17,6 +17,8 @@ LONG_WORD = 9
 MAX_TYPOS = 2
 # Other words allowed between two words of one phrase ("упал и не дышит" for "упал … не дышит").
 MAX_GAP = 2
+# The memo of which phrases a message word starts is emptied at this size (the lists live for months).
+MEMO_LIMIT = 50_000
 
 
 @dataclass(frozen=True)
@@ -88,11 +90,31 @@ class PhraseList:
         self.phrases = [phrase for phrase in map(Phrase.parse, texts) if phrase is not None]
         self._by_word: dict[str, list[Phrase]] = {}  # a phrase's first word as written
         self._by_letter: dict[str, list[Phrase]] = {}  # phrases whose first word may also match another token
+        self._starts: dict[tuple[str, bool], tuple[Phrase, ...]] = {}  # memo of _starting_with
         for phrase in self.phrases:
             first = phrase.words[0]
             self._by_word.setdefault(first.text, []).append(phrase)
             if first.prefix or len(first.text) >= 4:
                 self._by_letter.setdefault(first.text[0], []).append(phrase)
+
+    def _starting_with(self, token: str, typo_allowed: bool) -> tuple[Phrase, ...]:
+        """The phrases whose first word the token says (remembered: the same words come back all day)."""
+        key = (token, typo_allowed)
+        found = self._starts.get(key)
+        if found is None:
+            starting = {id(phrase): phrase for phrase in self._by_word.get(token, ())}
+            for phrase in self._by_letter.get(token[:1], ()):
+                first = phrase.words[0]
+                # Typos change a word's length by MAX_TYPOS letters at most: most phrases are ruled out here.
+                if id(phrase) in starting or (not first.prefix and abs(len(token) - len(first.text)) > MAX_TYPOS):
+                    continue
+                if word_matches(token, first, typo_allowed):
+                    starting[id(phrase)] = phrase
+            found = tuple(starting.values())
+            if len(self._starts) > MEMO_LIMIT:
+                self._starts.clear()
+            self._starts[key] = found
+        return found
 
     def vocabulary(self) -> set[str]:
         """Every word of the phrases (for keyboard-layout repair and transliteration)."""
@@ -102,15 +124,8 @@ class PhraseList:
         """The positions of the tokens that some phrase of the list says (see `find` for `exact`)."""
         candidates: dict[int, Phrase] = {}
         for position, token in enumerate(tokens):
-            for phrase in self._by_word.get(token, ()):
+            for phrase in self._starting_with(token, position not in exact):
                 candidates[id(phrase)] = phrase
-            for phrase in self._by_letter.get(token[:1], ()):
-                first = phrase.words[0]
-                # Typos change a word's length by MAX_TYPOS letters at most: most phrases are ruled out here.
-                if id(phrase) in candidates or (not first.prefix and abs(len(token) - len(first.text)) > MAX_TYPOS):
-                    continue
-                if word_matches(token, first, position not in exact):
-                    candidates[id(phrase)] = phrase
         positions: set[int] = set()
         for phrase in candidates.values():
             found = find(phrase, tokens, exact)
