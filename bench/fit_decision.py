@@ -103,10 +103,8 @@ def fit(questions: list[Question], regularisation: float) -> tuple[dict[str, flo
 def learned_decision(weights: dict[str, float], intercept: float, threshold: float) -> Callable[[answer.Evidence], bool]:
     """answer.is_confident with these constants."""
     def confident(found: answer.Evidence) -> bool:
-        if found.hits[0].score >= answer.EXACT_QUESTION_SCORE:
-            return True
-        total = intercept + sum(weights[name] * value for name, value in answer.decision_figures(found).items())
-        return 1.0 / (1.0 + np.exp(-total)) >= threshold
+        exact = found.hits[0].score >= answer.EXACT_QUESTION_SCORE
+        return exact or answer.answer_probability(found, weights, intercept) >= threshold
     return confident
 
 

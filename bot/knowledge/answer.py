@@ -219,9 +219,7 @@ def evidence(index: SearchIndex, tokens: list[str], lang: str, among: set[str] |
 
 def _learned(index: SearchIndex, tokens: list[str], hits: tuple[Hit, ...]) -> Learned | None:
     scores = index.learned_scores(tokens)
-    if scores is None or not hits or len(scores) < 2:
-        return None
-    if not index.reads_out_of_scope():
+    if scores is None or not hits or len(scores) < 2 or not index.reads_out_of_scope():
         return None
     second, best = np.partition(scores, -2)[-2:]
     top = float(scores[index.entry_number(hits[0].entry_id)])
@@ -244,20 +242,28 @@ def _figures(found: Evidence) -> dict[str, float]:
     }
 
 
-def answer_probability(found: Evidence) -> float:
-    """How likely the best entry is the right answer, by the learned decision (needs hits and `learned`)."""
-    total = ANSWER_INTERCEPT + sum(ANSWER_WEIGHTS[name] * value for name, value in decision_figures(found).items())
+def answer_probability(found: Evidence, weights: dict[str, float] | None = None, intercept: float | None = None) -> float:
+    """How likely the best entry is the right answer, by the learned decision (needs hits and `learned`);
+    with other `weights` and `intercept` than ANSWER_WEIGHTS and ANSWER_INTERCEPT when given (bench/fit_decision.py)."""
+    weights = ANSWER_WEIGHTS if weights is None else weights
+    total = (ANSWER_INTERCEPT if intercept is None else intercept) + _weighted(decision_figures(found), weights)
     return 1.0 / (1.0 + math.exp(-total))
 
 
+def _weighted(figures: dict[str, float], weights: dict[str, float]) -> float:
+    return sum(weights[name] * value for name, value in figures.items())
+
+
 def _learned_answers(found: Evidence) -> bool:
-    """answer_probability(found) >= MIN_ANSWER_PROBABILITY, reading the out-of-scope figure (0..1) only
-    when the other figures leave the decision open."""
-    needed = math.log(MIN_ANSWER_PROBABILITY / (1.0 - MIN_ANSWER_PROBABILITY))
+    """answer_probability(found) >= MIN_ANSWER_PROBABILITY, reading the out-of-scope figure only when the
+    other figures leave the decision open."""
+    needed = math.log(MIN_ANSWER_PROBABILITY / (1.0 - MIN_ANSWER_PROBABILITY))  # the threshold as a sum
     weight = ANSWER_WEIGHTS["outside"]
-    total = ANSWER_INTERCEPT + sum(ANSWER_WEIGHTS[name] * value for name, value in _figures(found).items())
-    if total + min(weight, 0.0) >= needed or total + max(weight, 0.0) < needed:
-        return total + min(weight, 0.0) >= needed
+    total = ANSWER_INTERCEPT + _weighted(_figures(found), ANSWER_WEIGHTS)
+    # The reading is in 0..1: the sum ends up between these two whatever it says.
+    lowest, highest = total + min(weight, 0.0), total + max(weight, 0.0)
+    if lowest >= needed or highest < needed:
+        return lowest >= needed
     return total + weight * found.learned.outside >= needed
 
 
@@ -310,10 +316,11 @@ def _search(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str],
         entry = kb.entries[top.entry_id]
         related = tuple(r for r in entry.related if r in kb.entries)
         return Answer(text, lang, "answer", entry.id, top.score, related)
-    outside = found.learned is not None and found.learned.outside >= OUTSIDE_PROBABILITY
-    if top is None or top.score < SUGGEST_MIN_SCORE or found.in_domain < MIN_KNOWN_SHARE or outside:
-        kind = "out_of_scope" if found.in_domain < MIN_KNOWN_SHARE or top is None or outside else "unknown"
-        return Answer(text, lang, kind, score=top.score if top else 0.0)
+    reads_outside = found.learned is not None and found.learned.outside >= OUTSIDE_PROBABILITY
+    if top is None or found.in_domain < MIN_KNOWN_SHARE or reads_outside:
+        return Answer(text, lang, "out_of_scope", score=top.score if top else 0.0)
+    if top.score < SUGGEST_MIN_SCORE:
+        return Answer(text, lang, "unknown", score=top.score)
     floor = max(SUGGEST_MIN_SCORE, top.score * SUGGEST_RELATIVE)
     close = tuple(hit.entry_id for hit in found.hits if hit.score >= floor)
     return Answer(text, lang, "did_you_mean", score=top.score, suggestions=close)
