@@ -100,28 +100,28 @@ def _read_emergency(path: Path, problems: list[str]) -> Emergency | None:
 
 def _with_examples(emergency: Emergency, path: Path, problems: list[str]) -> Emergency | None:
     """The emergency lists with the examples of emergency_examples.yaml, when the file is there."""
-    if not path.is_file():
-        return emergency
-    data = _mapping(path, problems, ("distress", "calm"))
-    if data is None:
+    examples = _optional_examples(path, ("distress", "calm"), problems)
+    if examples is None:
         return None
-    count = len(problems)
-    distress = _per_language(data.get("distress"), f"{path.name}: distress", problems)
-    calm = _per_language(data.get("calm"), f"{path.name}: calm", problems)
-    if len(problems) > count:
-        return None
-    return replace(emergency, distress_examples=distress, calm_examples=calm)
+    return replace(emergency, distress_examples=examples["distress"], calm_examples=examples["calm"])
 
 
 def _read_outside(path: Path, problems: list[str]) -> dict[str, list[str]] | None:
     """Per language, the questions of out_of_scope_examples.yaml ({} when the file is not there)."""
+    examples = _optional_examples(path, ("examples",), problems)
+    return examples["examples"] if examples is not None else None
+
+
+def _optional_examples(path: Path, keys: tuple[str, ...], problems: list[str]) -> dict[str, dict[str, list[str]]] | None:
+    """Per key, the per-language lists of an optional examples file (all empty when it is not there);
+    None when it is there but unusable."""
     if not path.is_file():
-        return {}
-    data = _mapping(path, problems, ("examples",))
+        return {key: {} for key in keys}
+    data = _mapping(path, problems, keys)
     if data is None:
         return None
     count = len(problems)
-    examples = _per_language(data.get("examples"), f"{path.name}: examples", problems)
+    examples = {key: _per_language(data.get(key), f"{path.name}: {key}", problems) for key in keys}
     return examples if len(problems) == count else None
 
 
