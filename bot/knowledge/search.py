@@ -172,7 +172,8 @@ class SearchIndex:
     def _in_cyrillic(self, tokens: list[str], keep: Mapping[str, str] | None = None) -> list[str]:
         """The tokens with each Latin-letter word that `keep` (by default the English texts) does not
         use read in Cyrillic, when that makes a word the content uses."""
-        keep = keep if keep is not None else self.languages["en"].vocabulary.surfaces if "en" in self.languages else {}
+        if keep is None:
+            keep = self.languages["en"].vocabulary.surfaces if "en" in self.languages else {}
         cyrillic = [transliterate(token) if token not in keep and has_latin(token) else None for token in tokens]
         return [spelled if spelled and self.is_known(spelled) else token for token, spelled in zip(tokens, cyrillic)]
 

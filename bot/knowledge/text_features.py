@@ -89,10 +89,13 @@ class LinearTextModel:
         for analyse, vocabulary in zip(ANALYSERS, self._vocabularies):
             counts = Counter(analyse(text))
             known = [(found, count) for found, count in zip(map(vocabulary.get, counts), counts.values()) if found is not None]
-            if known:
-                (rows, idf), counted = zip(*(found for found, _ in known)), np.fromiter((c for _, c in known), float, len(known))
-                weights = (1.0 + np.log(counted)) * np.asarray(idf)  # sublinear tf times idf
-                decision += (weights @ self._coefficients[list(rows)]) / math.sqrt(weights @ weights)
+            if not known:
+                continue
+            rows = [row for (row, _), _ in known]
+            idf = np.array([idf for (_, idf), _ in known])
+            counted = np.array([count for _, count in known], dtype=float)
+            weights = (1.0 + np.log(counted)) * idf  # sublinear tf times idf
+            decision += (weights @ self._coefficients[rows]) / math.sqrt(weights @ weights)
         return decision
 
     def with_outputs(self, coefficients: np.ndarray, intercepts: np.ndarray) -> "LinearTextModel":
