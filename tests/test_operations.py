@@ -88,6 +88,26 @@ async def test_webhook_mode_receives_updates_with_the_secret_and_stops_cleanly(e
     assert b"Traceback" not in err
 
 
+async def test_a_bot_asked_to_stop_does_not_wait_for_its_models_training(emulator, tmp_path):
+    cache = tmp_path / "empty-cache"  # nothing cached: the learned models take a while to train
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path,
+        env=_env(BOT_TOKEN=emulator.token, BOT_API_BASE_URL=emulator.base_url, DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
+                 XDG_CACHE_HOME=str(cache)),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        (reply,) = await emulator.user(1802, "Dana", language_code="en").send("/start")
+        assert reply.plain.startswith("Hello, Dana!")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, err.decode()
+    assert b"Traceback" not in err
+    # It stopped before the training was done (so a deploy or a restart is not held up by it).
+    assert not list(cache.glob("**/entries-*.npz"))
+
+
 async def test_health_says_healthy_or_names_the_problem(tmp_path):
     code, out, _ = await _run(tmp_path, "health", DATABASE_PATH=str(tmp_path / "bot.sqlite3"))
     assert code == 0 and out.strip() == "healthy"

@@ -3,8 +3,9 @@ search's learned channel and the reading of out-of-scope questions."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import NamedTuple
 
 from bot.knowledge.distress import DistressModel
@@ -13,7 +14,8 @@ from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.outside import OutsideModel
 from bot.knowledge.text_features import default_cache_dir
 
-_TRAINER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="learned-models")
+# One training at a time: a /reload during a training waits for it, then finds its models cached.
+_ONE_AT_A_TIME = threading.Lock()
 
 
 class LearnedModels(NamedTuple):
@@ -27,7 +29,20 @@ class LearnedModels(NamedTuple):
 def start_training(kb: KnowledgeBase, folded: Callable[[str], str], in_cyrillic: Callable[[str], str]) -> Future[LearnedModels]:
     """Train (or read from the cache) the models in the background: the emergency recogniser reads texts
     as `folded` gives them, the other two as `in_cyrillic` does."""
-    return _TRAINER.submit(_train, kb, folded, in_cyrillic)
+    training: Future[LearnedModels] = Future()
+
+    def train() -> None:
+        training.set_running_or_notify_cancel()
+        try:
+            with _ONE_AT_A_TIME:
+                training.set_result(_train(kb, folded, in_cyrillic))
+        except BaseException as error:  # handed to whoever waits for the models
+            training.set_exception(error)
+
+    # A daemon thread, not an executor's: a bot asked to stop stops at once instead of finishing a
+    # training nobody will use (the cache is written whole or not at all, so nothing is left half-made).
+    threading.Thread(target=train, name="learned-models", daemon=True).start()
+    return training
 
 
 def _train(kb: KnowledgeBase, folded: Callable[[str], str], in_cyrillic: Callable[[str], str]) -> LearnedModels:
