@@ -71,6 +71,10 @@ class EmergencyMatcher:
         kerek tez") is read in Cyrillic too."""
         if not tokens or not self._listed(tokens, exact):
             return False
+        # Every word a call for help ("halp", "сос сос", "s.o.s"): no calm reading of it is worth the risk,
+        # and the recogniser may never have seen the spelling.
+        if len(self._calls.covered(tokens, exact)) == len(tokens):
+            return True
         return self._model is None or self._model.probability(" ".join(tokens)) >= CALM_PROBABILITY
 
     def learned(self, tokens: list[str]) -> bool:
