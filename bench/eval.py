@@ -38,6 +38,7 @@ OTHER_LANGUAGE = {"kk": "ru", "ru": "kk", "en": "ru"}
 # The question sets: (part, folder under bench/eval); failures are listed for the tuning parts only.
 TUNING_PARTS = (
     ("tuning", "."), ("tuning2", "tuning2"), ("tuning3", "tuning3"), ("tuning4", "tuning4"), ("tuning5", "tuning5"),
+    ("tuning6", "tuning6"),
 )
 HELDOUT_PART = ("heldout", "heldout")
 # The safety tuning sets: (report key, file under bench/eval).
