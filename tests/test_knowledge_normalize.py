@@ -12,6 +12,7 @@ from bot.knowledge.normalize import (
     swap_layout,
     tokenize,
     transliterate,
+    transliterations,
 )
 from bot.knowledge.stemming import kazakh_stem, stem, stop_words
 
@@ -57,6 +58,21 @@ def test_transliteration_of_latin_typed_kazakh_and_russian():
     assert transliterate("takoi") == "такой" and transliterate("istorii") == "истории"
     assert transliterate("zharty") == "жарты"
     assert transliterate("кызыл") is None
+    assert transliterate("soghys") == "согыс"  # Kazakh ғ typed as gh
+
+
+def test_other_readings_of_latin_words_are_offered_likeliest_first():
+    assert transliterations("qoldaisyz") == ("колдаисыз", "колдайсыз")  # an inner i after a vowel may be й
+    assert transliterations("poisk") == ("поиск", "пойск")  # ...or not: the vocabulary decides
+    assert transliterations("emblema") == ("емблема", "эмблема")
+    assert transliterations("кызыл") == ()
+
+
+def test_repair_tokens_picks_the_reading_the_vocabulary_knows():
+    known = {"кайда", "эмблема", "поиск"}.__contains__
+    assert repair_tokens("qaida", known) == ["кайда"]
+    assert repair_tokens("emblema", known) == ["эмблема"]
+    assert repair_tokens("poisk", known) == ["поиск"]
 
 
 def test_russian_and_english_stemming_joins_word_forms():

@@ -238,7 +238,9 @@ def test_real_questions_the_content_answers_do_not_read_as_out_of_scope(real_eng
 @pytest.mark.parametrize(
     ("text", "entry_id"),
     [("qyzyl zharty ai qogamy qashan quryldy", "society-founded-1937"), ("kan tapsyru ushin neshe zhas kerek", "blood-donation"),
-     ("volonter bolu ushin ne isteu kerek", "volunteer-how-apply")],
+     ("volonter bolu ushin ne isteu kerek", "volunteer-how-apply"),
+     # ғ typed as "gh"
+     ("qyzyl jarty ai qoghamy qashan quryldy", "society-founded-1937")],
 )
 def test_real_kazakh_in_latin_letters_is_answered_in_kazakh(real_engine, text, entry_id):
     # The learned channel reads it in Cyrillic, as the content's questions are written: it used to only suggest.

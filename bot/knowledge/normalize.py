@@ -44,7 +44,7 @@ _RU_TO_EN = str.maketrans(_RU_KEYS[:-1], _EN_KEYS[:-1])
 
 # Latin transliteration of Kazakh/Russian as people type it ("kyzyl zharty ai", "krasnyi krest").
 _TRANSLIT = [
-    ("shch", "щ"), ("sch", "щ"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"),
+    ("shch", "щ"), ("sch", "щ"), ("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("gh", "г"), ("ts", "ц"),
     ("ya", "я"), ("yu", "ю"), ("ye", "е"), ("yo", "е"), ("ia", "я"), ("iu", "ю"),
     ("a", "а"), ("b", "б"), ("c", "ц"), ("d", "д"), ("e", "е"), ("f", "ф"), ("g", "г"),
     ("h", "х"), ("i", "и"), ("j", "ж"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"),
@@ -55,6 +55,9 @@ _TRANSLIT_RE = re.compile("|".join(re.escape(latin) for latin, _ in _TRANSLIT))
 _TRANSLIT_MAP = dict(_TRANSLIT)
 # "krasnyi", "takoi", "krasnyy": a final i/y after a vowel is й ("ии" stays: "istorii" → "истории").
 _FINAL_SHORT_I = re.compile(r"(?<=[аеоуы])[иы]\b")
+# Other readings people may mean: an "i" between a vowel and a consonant is often й ("qoldaisyzdar" →
+# "колдайсыздар", but "poisk" → "поиск"), a first "e" of a borrowed word э ("emblema" → "эмблема").
+_INNER_SHORT_I = re.compile(r"(?<=[аеоуы])и(?=[бвгджзклмнпрстфхцчшщ])")
 
 # Words that only Kazakh uses (folded forms, so they also catch text typed without
 # the special letters); Russian has its own. Used when no Kazakh letter settles it.
@@ -131,6 +134,19 @@ def transliterate(word: str) -> str | None:
     return _FINAL_SHORT_I.sub("й", cyrillic)
 
 
+@lru_cache(maxsize=1 << 16)
+def transliterations(word: str) -> tuple[str, ...]:
+    """`transliterate(word)` and the other readings people may mean by it, likeliest first; () when
+    the word has no Latin letter."""
+    first = transliterate(word)
+    if first is None:
+        return ()
+    readings = [first, _INNER_SHORT_I.sub("й", first)]
+    if first.startswith("е"):
+        readings += ["э" + reading[1:] for reading in readings]
+    return tuple(dict.fromkeys(readings))
+
+
 def cyrillic_reading(tokens: list[str]) -> list[str] | None:
     """The tokens with every Latin word read as Kazakh/Russian transliteration ("komek kerek" →
     "комек керек"), or None when no token is Latin."""
@@ -156,7 +172,7 @@ def repair_tokens(text: str, is_known: Callable[[str], bool]) -> list[str]:
         best, best_known = plain, sum(map(is_known, plain))
         candidates = [swap_layout(chunk.strip("?!"))]
         if len(plain) == 1:
-            candidates.append(transliterate(plain[0]))
+            candidates.extend(transliterations(plain[0]))
         for candidate_text in candidates:
             if not candidate_text:
                 continue

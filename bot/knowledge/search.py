@@ -21,7 +21,7 @@ from bot.knowledge.intents import NEUTRAL_GROUP, IntentMatcher
 from bot.knowledge.language import LanguageGuesser
 from bot.knowledge.learned import LearnedModels, start_training
 from bot.knowledge.model import LANGS, KnowledgeBase
-from bot.knowledge.normalize import has_latin, repair_tokens, tokenize, transliterate
+from bot.knowledge.normalize import has_latin, repair_tokens, tokenize, transliterations
 from bot.knowledge.stemming import all_stop_words, question_words
 from bot.knowledge.switch import LanguageRequestMatcher
 from bot.knowledge.vocabulary import Vocabulary
@@ -174,8 +174,8 @@ class SearchIndex:
         use read in Cyrillic, when that makes a word the content uses."""
         if keep is None:
             keep = self.languages["en"].vocabulary.surfaces if "en" in self.languages else {}
-        cyrillic = [transliterate(token) if token not in keep and has_latin(token) else None for token in tokens]
-        return [spelled if spelled and self.is_known(spelled) else token for token, spelled in zip(tokens, cyrillic)]
+        readings = [transliterations(token) if token not in keep and has_latin(token) else () for token in tokens]
+        return [next((spelled for spelled in spellings if self.is_known(spelled)), token) for token, spellings in zip(tokens, readings)]
 
     def by_words_only(self) -> "SearchIndex":
         """The same index without the shortcut for exact listed questions and bare names: the
