@@ -65,6 +65,7 @@ def test_other_readings_of_latin_words_are_offered_likeliest_first():
     assert transliterations("qoldaisyz") == ("колдаисыз", "колдайсыз")  # an inner i after a vowel may be й
     assert transliterations("poisk") == ("поиск", "пойск")  # ...or not: the vocabulary decides
     assert transliterations("emblema") == ("емблема", "эмблема")
+    assert transliterations("manyzdy") == ("манызды",) and transliterations("mangyzdy") == ("мангызды", "манызды")  # ң as ng
     assert transliterations("кызыл") == ()
 
 

@@ -56,7 +56,7 @@ _TRANSLIT_MAP = dict(_TRANSLIT)
 # "krasnyi", "takoi", "krasnyy": a final i/y after a vowel is й ("ии" stays: "istorii" → "истории").
 _FINAL_SHORT_I = re.compile(r"(?<=[аеоуы])[иы]\b")
 # Other readings people may mean: an "i" between a vowel and a consonant is often й ("qoldaisyzdar" →
-# "колдайсыздар", but "poisk" → "поиск"), a first "e" of a borrowed word э ("emblema" → "эмблема").
+# "колдайсыздар", but "poisk" → "поиск"), a first "e" of a borrowed word э ("emblema" → "эмблема"), "ng" ң.
 _INNER_SHORT_I = re.compile(r"(?<=[аеоуы])и(?=[бвгджзклмнпрстфхцчшщ])")
 
 # Words that only Kazakh uses (folded forms, so they also catch text typed without
@@ -142,6 +142,8 @@ def transliterations(word: str) -> tuple[str, ...]:
     if first is None:
         return ()
     readings = [first, _INNER_SHORT_I.sub("й", first)]
+    if "нг" in first:  # Kazakh ң typed as ng ("zhangalyq" → "жаналык"; "kongress" stays as read first)
+        readings += [reading.replace("нг", "н") for reading in readings]
     if first.startswith("е"):
         readings += ["э" + reading[1:] for reading in readings]
     return tuple(dict.fromkeys(readings))
