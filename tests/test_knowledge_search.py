@@ -235,6 +235,14 @@ def test_real_questions_the_content_answers_do_not_read_as_out_of_scope(real_eng
 
 
 @needs_real_content
+def test_real_the_learned_models_read_english_function_words_as_english(real_engine):
+    index, _ = real_engine
+    # "my", "to", "do" are also Russian words typed in Latin letters ("мы", "то", "до")
+    assert index.read_in_cyrillic("what do i need to do to give my blood") == "what do i need to do to give my blood"
+    assert index.read_in_cyrillic("qan tapsyru ushin ne kerek") == "кан тапсыру ушин не керек"
+
+
+@needs_real_content
 @pytest.mark.parametrize(
     ("text", "entry_id"),
     [("qyzyl zharty ai qogamy qashan quryldy", "society-founded-1937"), ("kan tapsyru ushin neshe zhas kerek", "blood-donation"),

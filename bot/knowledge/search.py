@@ -22,7 +22,7 @@ from bot.knowledge.language import LanguageGuesser
 from bot.knowledge.learned import LearnedModels, start_training
 from bot.knowledge.model import LANGS, KnowledgeBase
 from bot.knowledge.normalize import has_latin, repair_tokens, tokenize, transliterations
-from bot.knowledge.stemming import all_stop_words, question_words
+from bot.knowledge.stemming import all_stop_words, question_words, stop_words
 from bot.knowledge.switch import LanguageRequestMatcher
 from bot.knowledge.vocabulary import Vocabulary
 from bot.telegram_html import html_to_text
@@ -170,11 +170,12 @@ class SearchIndex:
         return " ".join(self._in_cyrillic(self.tokens(text)))
 
     def _in_cyrillic(self, tokens: list[str], keep: Mapping[str, str] | None = None) -> list[str]:
-        """The tokens with each Latin-letter word that `keep` (by default the English texts) does not
-        use read in Cyrillic, when that makes a word the content uses."""
-        if keep is None:
-            keep = self.languages["en"].vocabulary.surfaces if "en" in self.languages else {}
-        readings = [transliterations(token) if token not in keep and has_latin(token) else () for token in tokens]
+        """The tokens with each Latin-letter word that `keep` (by default the English texts) and English
+        function words ("my", "to", "by" are Russian too) do not use read in Cyrillic, when that makes a
+        word the content uses."""
+        keep = self.languages["en"].vocabulary.surfaces if keep is None and "en" in self.languages else keep or {}
+        english = stop_words("en")
+        readings = [transliterations(t) if t not in keep and t not in english and has_latin(t) else () for t in tokens]
         return [next((spelled for spelled in spellings if self.is_known(spelled)), token) for token, spellings in zip(tokens, readings)]
 
     def by_words_only(self) -> "SearchIndex":
