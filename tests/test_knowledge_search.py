@@ -360,10 +360,18 @@ def test_real_everyday_messages_with_danger_like_words_are_not_emergencies(real_
 
 
 @needs_real_content
-@pytest.mark.parametrize("text", ["нет", "жоқ", "no", "1", "3", "ок", "😂😂", "ахахах", "ахаха", "бірақ", "asdfgh", "и", "не", "and"])
+@pytest.mark.parametrize("text", ["нет", "жоқ", "no", "1", "3", "16", "ок", "😂😂", "ахахах", "ахаха", "бірақ", "asdfgh", "и", "не", "and"])
 def test_real_messages_without_content_get_no_entry(real_engine, text):
     result = ask(real_engine, text)
     assert (result.kind, result.entry_id, result.suggestions) == ("content_free", None, ())
+
+
+@needs_real_content
+@pytest.mark.parametrize(("text", "entry_id"), [("what is 101 for", "emergency-numbers"), ("1859", "solferino")])
+def test_real_a_number_an_entry_names_as_its_keyword_is_a_question(real_engine, text, entry_id):
+    _require(real_engine, entry_id)
+    result = ask(real_engine, text)
+    assert (result.kind, result.entry_id) == ("answer", entry_id)
 
 
 @needs_real_content

@@ -148,7 +148,7 @@ def route(index: SearchIndex, kb: KnowledgeBase, text: str, tokens: list[str], l
         action = intent.name if intent.name in ACTIONS else None
         return Answer(text, intent.lang or lang, kind, score=intent.score, action=action)
     words = index.question_tokens(tokens)
-    if not content_words(words, lambda t: _says_nothing(index, t), index.is_known):
+    if not content_words(words, lambda t: _says_nothing(index, t), index.is_known, kb.named_numbers):
         return Answer(text, user_lang, "content_free")
     if index.emergency.learned(tokens):
         return emergency

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 LANGS: tuple[str, ...] = ("kk", "ru", "en")
 INTENT_KINDS: tuple[str, ...] = ("greeting", "thanks")  # recognised from whole-message phrases
@@ -129,6 +130,13 @@ class KnowledgeBase:
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id, or None."""
         return self.entries.get(entry_id)
+
+    @cached_property
+    def named_numbers(self) -> frozenset[str]:
+        """Numbers of three digits or more that are a keyword of an entry by themselves: a service's
+        number or a year ("101", "1859"). Asked alone they ask about it; "1" or "16" say nothing."""
+        keywords = (str(k).strip() for entry in self.entries.values() for words in entry.keywords.values() for k in words)
+        return frozenset(k for k in keywords if k.isdigit() and len(k) >= 3)
 
     def by_topic(self, topic: str) -> list[Entry]:
         """The entries of one topic, in file order."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 _VOWELS = set("aeiouyаеёиоуыэюяәөұүі")
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю", "1234567890")
@@ -29,12 +29,14 @@ def is_laughter(token: str) -> bool:
     return bool(_LAUGHTER.fullmatch(token))
 
 
-def content_words(tokens: list[str], says_nothing: Callable[[str], bool], is_known: Callable[[str], bool]) -> list[str]:
-    """The tokens that could carry a question: not empty words, digits, one letter, laughter or mash
-    (`says_nothing` names the empty, stop and filler words; words the content knows are never mash)."""
+def content_words(tokens: list[str], says_nothing: Callable[[str], bool], is_known: Callable[[str], bool],
+                  named_numbers: Container[str] = frozenset()) -> list[str]:
+    """The tokens that could carry a question: not empty words, digits (but `named_numbers`: "101"), one
+    letter, laughter or mash (`says_nothing` names the empty, stop and filler words; words the content
+    knows are never mash)."""
     words = []
     for token in tokens:
-        if says_nothing(token) or token.isdigit() or len(token) < 2 or is_laughter(token):
+        if says_nothing(token) or (token.isdigit() and token not in named_numbers) or len(token) < 2 or is_laughter(token):
             continue
         if not is_known(token) and is_mash(token):
             continue
