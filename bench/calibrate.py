@@ -1,7 +1,7 @@
 """Calibrate the rules of the decision to answer (bot/knowledge/answer.py: the decision when the content
 has too many entries for the search's learned channel; bench/fit_decision.py fits the learned one) on tuning data only: the content's own
 questions fold by fold (bench/crossval.py) and the tuning parts of bench/eval (bench/eval/*.yaml,
-bench/eval/tuning2/ to tuning5/), never the held-out part. Among the thresholds of the two rules (the best entry
+bench/eval/tuning2/ to tuning6/), never the held-out part. Among the thresholds of the two rules (the best entry
 covers the question, or clearly leads) that leave at most --max-out-of-scope of the tuning
 out-of-scope questions answered, prints the ones that do best when a right answer counts 1 and a
 wrong one -WRONG (eval questions count TUNING_WEIGHT times: they are written the way people type).

@@ -1,5 +1,5 @@
 """Measure the knowledge engine against plain BM25 on the tuning parts (bench/eval/*.yaml and the
-tuning sets bench/eval/tuning2/ to tuning5/) and the held-out part (bench/eval/heldout/), and on the
+tuning sets bench/eval/tuning2/ to tuning6/) and the held-out part (bench/eval/heldout/), and on the
 safety sets (bench/eval/safety/, the tuning examples in bench/eval/safety_tuning*.yaml and the everyday
 messages kept out of the emergency examples, bench/eval/safety_everyday*.yaml).
 

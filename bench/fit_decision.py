@@ -1,5 +1,5 @@
 """Fit the learned decision to answer (bot/knowledge/answer.py: ANSWER_WEIGHTS, ANSWER_INTERCEPT) on the
-tuning parts of bench/eval (bench/eval/*.yaml, tuning2/ to tuning5/), never the held-out part.
+tuning parts of bench/eval (bench/eval/*.yaml, tuning2/ to tuning6/), never the held-out part.
 
 A logistic regression over the evidence of each question the engine searches for (the whole message
 and, for long ones, each clause): is the best entry an accepted one? Prints, leave one tuning part out
