@@ -88,24 +88,20 @@ async def test_webhook_mode_receives_updates_with_the_secret_and_stops_cleanly(e
     assert b"Traceback" not in err
 
 
-async def test_a_bot_asked_to_stop_does_not_wait_for_its_models_training(emulator, tmp_path):
-    cache = tmp_path / "empty-cache"  # nothing cached: the learned models take a while to train
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path,
-        env=_env(BOT_TOKEN=emulator.token, BOT_API_BASE_URL=emulator.base_url, DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
-                 XDG_CACHE_HOME=str(cache)),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+def test_a_stopping_bot_does_not_wait_for_a_training_nobody_will_use(tmp_path):
+    # A training that would never end: the process must still end when its main code does (CI's restarted
+    # bots used to wait for their models to finish training with an empty cache before they could exit).
+    script = (
+        "import time\n"
+        "from pathlib import Path\n"
+        "from bot.knowledge import learned\n"
+        "from bot.knowledge.loader import load_knowledge\n"
+        "learned._train = lambda *args: time.sleep(600)\n"
+        f"learned.start_training(load_knowledge(Path({str(PROJECT / 'content')!r})), str, str)\n"
+        "print('training started')\n"
     )
-    try:
-        (reply,) = await emulator.user(1802, "Dana", language_code="en").send("/start")
-        assert reply.plain.startswith("Hello, Dana!")
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, err = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode == 0, err.decode()
-    assert b"Traceback" not in err
-    # It stopped before the training was done (so a deploy or a restart is not held up by it).
-    assert not list(cache.glob("**/entries-*.npz"))
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=30)
+    assert (result.returncode, result.stdout.strip()) == (0, "training started"), result.stderr
 
 
 async def test_health_says_healthy_or_names_the_problem(tmp_path):
