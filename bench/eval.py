@@ -46,6 +46,7 @@ SAFETY_TUNING_FILES = (
     ("safety_tuning", "safety_tuning.yaml"), ("safety_tuning2", "safety_tuning2.yaml"), ("safety_tuning3", "safety_tuning3.yaml"),
     ("safety_tuning4", "safety_tuning4.yaml"), ("safety_tuning5", "safety_tuning5.yaml"),
     ("safety_tuning6", "safety_tuning6.yaml"), ("safety_tuning7", "safety_tuning7.yaml"),
+    ("safety_tuning8", "safety_tuning8.yaml"),
     # kept out of the examples: how often everyday chat is taken for danger
     ("safety_everyday", "safety_everyday.yaml"), ("safety_everyday2", "safety_everyday2.yaml"),
 )
