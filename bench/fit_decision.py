@@ -70,9 +70,7 @@ def collect(content: Path, eval_dir: Path) -> list[Question]:
             whole = answer.evidence(index, tokens, language)
             if not whole.hits or whole.learned is None:
                 continue
-            parts = answer.clauses(text) if len(tokens) >= answer.MIN_CLAUSE_SEARCH_WORDS else []
-            clauses = [found for found in (answer.evidence(index, index.tokens(p), language) for p in parts)
-                       if found.hits and found.learned is not None]
+            clauses = [found for found in answer.clause_evidence(index, text, tokens, language) if found.hits and found.learned is not None]
             accepted = {item["expect"], *(item.get("accept") or [])} if item.get("expect") else None
             questions.append(Question(part, accepted, whole, clauses))
     return questions

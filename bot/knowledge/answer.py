@@ -293,10 +293,16 @@ def best_evidence(index: SearchIndex, text: str, tokens: list[str], lang: str) -
     clauses that earns an answer for one of the message's best entries (the question is often one
     clause of a story)."""
     found = evidence(index, tokens, lang)
-    if is_confident(found) or len(tokens) < MIN_CLAUSE_SEARCH_WORDS or not found.hits:
+    if is_confident(found) or not found.hits:
         return found
-    best = {hit.entry_id for hit in found.hits}
-    return best_of_clauses(found, [evidence(index, index.tokens(part), lang, among=best) for part in clauses(text)])
+    return best_of_clauses(found, clause_evidence(index, text, tokens, lang, among={hit.entry_id for hit in found.hits}))
+
+
+def clause_evidence(index: SearchIndex, text: str, tokens: list[str], lang: str, among: set[str] | None = None) -> list[Evidence]:
+    """The evidence of each clause of a long message (none for a short one); see `evidence` for `among`."""
+    if len(tokens) < MIN_CLAUSE_SEARCH_WORDS:
+        return []
+    return [evidence(index, index.tokens(part), lang, among=among) for part in clauses(text)]
 
 
 def best_of_clauses(found: Evidence, parts: list[Evidence], confident: Callable[[Evidence], bool] = is_confident) -> Evidence:

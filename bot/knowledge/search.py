@@ -170,10 +170,10 @@ class SearchIndex:
         return " ".join(self._in_cyrillic(self.tokens(text)))
 
     def _in_cyrillic(self, tokens: list[str], keep: Mapping[str, str] | None = None) -> list[str]:
-        """The tokens with each Latin-letter word that `keep` (by default the English texts) and English
-        function words ("my", "to", "by" are Russian too) do not use read in Cyrillic, when that makes a
-        word the content uses."""
-        keep = self.languages["en"].vocabulary.surfaces if keep is None and "en" in self.languages else keep or {}
+        """Each Latin-letter token read in Cyrillic when that makes a word the content uses, but for the
+        words of `keep` (by default the English texts) and English function words ("my", "to" are Russian too)."""
+        if keep is None:
+            keep = self.languages["en"].vocabulary.surfaces if "en" in self.languages else {}
         english = stop_words("en")
         readings = [transliterations(t) if t not in keep and t not in english and has_latin(t) else () for t in tokens]
         return [next((spelled for spelled in spellings if self.is_known(spelled)), token) for token, spellings in zip(tokens, readings)]
