@@ -198,12 +198,17 @@ def test_intents_problems(tmp_path):
     one_problem(problems, "intents.yaml", "thanks: missing")
 
 
-def test_emergency_examples_must_be_lists_of_messages_per_language(tmp_path):
+@pytest.mark.parametrize(
+    ("file_name", "text", "named"),
+    [("emergency_examples.yaml", "distress:\n  ru: [\"мама не дышит\"]\ncalm:\n  de: [\"hallo\"]\n", "calm"),
+     ("out_of_scope_examples.yaml", "examples:\n  ru: [\"погода завтра\"]\n  de: [\"wetter\"]\n", "examples")],
+)
+def test_example_files_must_be_lists_of_messages_per_language(tmp_path, file_name, text, named):
     content = make_content(tmp_path)
-    (content / "emergency_examples.yaml").write_text("distress:\n  ru: [\"мама не дышит\"]\ncalm:\n  de: [\"hallo\"]\n", encoding="utf-8")
+    (content / file_name).write_text(text, encoding="utf-8")
     kb, problems = find_problems(content)
     assert kb is None
-    one_problem(problems, "emergency_examples.yaml", "calm")
+    one_problem(problems, file_name, named)
 
 
 def test_load_knowledge_raises_content_error_listing_the_problems(tmp_path):
@@ -214,14 +219,6 @@ def test_load_knowledge_raises_content_error_listing_the_problems(tmp_path):
     assert any("nowhere" in p for p in raised.value.problems)
     kb, problems = read_content(tmp_path / "content")
     assert kb is not None and len(problems) == 1  # read_content still gives what can be used
-
-
-def test_out_of_scope_examples_must_be_lists_of_questions_per_language(tmp_path):
-    content = make_content(tmp_path)
-    (content / "out_of_scope_examples.yaml").write_text("examples:\n  ru: [\"погода завтра\"]\n  de: [\"wetter\"]\n", encoding="utf-8")
-    kb, problems = find_problems(content)
-    assert kb is None
-    one_problem(problems, "out_of_scope_examples.yaml", "examples")
 
 
 def test_out_of_scope_examples_are_read_per_language(tmp_path):
