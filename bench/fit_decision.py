@@ -7,7 +7,7 @@ and, for long ones, each clause): is the best entry an accepted one? Prints, lea
 how many out-of-scope ones are answered, for the rules, for the current constants and for the refit at a
 few thresholds; then the refit on every tuning part, as constants to paste into answer.py.
 
-    .venv/bin/python bench/fit_decision.py [--regularisation 0.1]
+    .venv/bin/python bench/fit_decision.py [--regularisation 0.1] [--per-language]
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from bot.knowledge.loader import read_content  # noqa: E402
 from bot.knowledge.model import LANGS  # noqa: E402
 from bot.knowledge.search import SearchIndex  # noqa: E402
 
-THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7)
+THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
 @dataclass
@@ -122,7 +122,7 @@ def outcome(questions: list[Question], confident: Callable[[answer.Evidence], bo
 
 def _line(label: str, figures: tuple[int, int, int, int, int]) -> str:
     in_scope, right, wrong, oos, oos_answered = figures
-    return (f"{label:28} of {in_scope} in scope: right {right:5} ({100 * right / in_scope:5.1f}%)  wrong {wrong:4} "
+    return (f"{label:32} of {in_scope} in scope: right {right:5} ({100 * right / in_scope:5.1f}%)  wrong {wrong:4} "
             f"({100 * wrong / in_scope:4.1f}%);  of {oos} out of scope: answered {oos_answered:3} ({100 * oos_answered / oos:4.1f}%)")
 
 
@@ -132,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", type=Path, default=PROJECT / "content")
     parser.add_argument("--eval", type=Path, default=PROJECT / "bench" / "eval")
     parser.add_argument("--regularisation", type=float, default=0.1, help="LogisticRegression's C")
+    parser.add_argument("--per-language", action="store_true", help="also each language's leave-one-part-out figures")
     args = parser.parse_args(argv)
     questions = collect(args.content, args.eval)
     parts = sorted({q.part for q in questions})
@@ -140,12 +141,18 @@ def main(argv: list[str] | None = None) -> int:
           f"by a decision fitted without it")
     print(_line("rules", outcome(questions, rules)))
     print(_line("current constants", outcome(questions, answer.is_confident)))
+    refits = {part: fit([q for q in questions if q.part != part], args.regularisation) for part in parts}
+    languages = LANGS if args.per_language else ()
     for threshold in THRESHOLDS:
-        total = np.zeros(5, dtype=int)
-        for part in parts:
-            weights, intercept = fit([q for q in questions if q.part != part], args.regularisation)
-            total += outcome([q for q in questions if q.part == part], learned_decision(weights, intercept, threshold))
-        print(_line(f"refit, probability >= {threshold}", tuple(int(x) for x in total)))
+        total = {lang: np.zeros(5, dtype=int) for lang in (None, *languages)}
+        for part, (weights, intercept) in refits.items():
+            measured = [q for q in questions if q.part == part]
+            for lang in total:
+                chosen = [q for q in measured if lang is None or q.whole.hits[0].lang == lang]
+                total[lang] += outcome(chosen, learned_decision(weights, intercept, threshold))
+        for lang, figures in total.items():
+            label = f"refit, probability >= {threshold}" + (f", {lang}" if lang else "")
+            print(_line(label, tuple(int(x) for x in figures)))
     weights, intercept = fit(questions, args.regularisation)
     print("\nfitted on every tuning part:")
     print("ANSWER_WEIGHTS = {\n" + "".join(f'    "{name}": {weight:.4f},\n' for name, weight in weights.items()) + "}")
