@@ -181,17 +181,24 @@ def _bot_env(emulator, db_path, **extra):
 
 @asynccontextmanager
 async def bot_process(emulator, db_path, **extra):
-    """`python -m bot run` as a separate process talking to the emulator."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=db_path.parent, env=_bot_env(emulator, db_path, **extra),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
+    """`python -m bot run` as a separate process talking to the emulator (its log in bot.log beside the database)."""
+    log_path = db_path.parent / "bot.log"
+    with log_path.open("ab") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=db_path.parent, env=_bot_env(emulator, db_path, **extra),
+            stdout=log, stderr=subprocess.STDOUT,
+        )
     try:
         yield process
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.communicate(), timeout=30)
+        try:
+            await asyncio.wait_for(process.wait(), timeout=30)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            raise AssertionError(f"the bot did not stop within 30 s of SIGTERM; its log:\n{log_path.read_text()[-6000:]}") from None
 
 
 async def test_a_kill_at_submit_still_gives_exactly_one_staff_card_and_one_thanks(emulator, tmp_path):
