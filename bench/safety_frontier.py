@@ -28,7 +28,7 @@ from bench.eval import SAFETY_TUNING_FILES  # noqa: E402
 from bench.eval_safety import evaluate_safety  # noqa: E402
 from bot.knowledge import emergency  # noqa: E402
 from bot.knowledge.loader import read_content  # noqa: E402
-from bot.knowledge.model import LANGS, KnowledgeBase  # noqa: E402
+from bot.knowledge.model import LANGS, Emergency, KnowledgeBase  # noqa: E402
 from bot.knowledge.search import SearchIndex  # noqa: E402
 
 THRESHOLDS = (0.8, 0.7, 0.6, 0.5, 0.4)
@@ -56,18 +56,22 @@ def without_examples(kb: KnowledgeBase, left_out: set[str]) -> tuple[KnowledgeBa
         return {lang: [text for text in texts if _key(text) not in left_out] for lang, texts in examples.items()}
 
     smaller = dataclasses.replace(found, distress_examples=keep(found.distress_examples), calm_examples=keep(found.calm_examples))
-    removed = sum(map(len, found.distress_examples.values())) + sum(map(len, found.calm_examples.values()))
-    removed -= sum(map(len, smaller.distress_examples.values())) + sum(map(len, smaller.calm_examples.values()))
-    return dataclasses.replace(kb, lexicon=dataclasses.replace(kb.lexicon, emergency=smaller)), removed
+    return dataclasses.replace(kb, lexicon=dataclasses.replace(kb.lexicon, emergency=smaller)), _count(found) - _count(smaller)
+
+
+def _count(found: Emergency) -> int:
+    return sum(len(texts) for texts in (*found.distress_examples.values(), *found.calm_examples.values()))
 
 
 def _cells(figures: dict) -> str:
-    """'distress kk 58/60 …' for every figure and language measured."""
-    return "  ".join(
-        f"{figure} {lang} {passed}/{total}"
-        for figure, per_lang in figures.items() if figure in FIGURES for lang in LANGS if (cell := per_lang.get(lang))
-        for passed, total in [cell]
-    )
+    """'distress kk 58/60  …' for the figures of FIGURES, in every language measured."""
+    cells = []
+    for figure in FIGURES:
+        for lang in LANGS:
+            if lang in figures.get(figure, {}):
+                passed, total = figures[figure][lang]
+                cells.append(f"{figure} {lang} {passed}/{total}")
+    return "  ".join(cells)
 
 
 def _index(kb: KnowledgeBase) -> SearchIndex:
