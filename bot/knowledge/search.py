@@ -311,9 +311,8 @@ class SearchIndex:
             learned = self._learned_scores(words)
             if learned is not None:
                 per_lang = (1 - LEARNED_WEIGHT) * per_lang + LEARNED_WEIGHT * learned
-        exact = self._exact.get(" ".join(tokens))
-        if exact is None:
-            exact = self._exact.get(self._name_key(tokens))
+        # A listed question or a bare name, said as it is or with greetings and filler around it.
+        exact = next((self._exact[key] for said in (tokens, words) for key in (" ".join(said), self._name_key(said)) if key in self._exact), None)
         if exact is not None:
             per_lang[:, exact] = np.maximum(per_lang[:, exact], EXACT_QUESTION_SCORE + 0.05 * per_lang[:, exact])
         preference = np.array([LANGUAGE_PREFERENCE if code == lang else 0.0 for code in LANGS], dtype=np.float32)
