@@ -266,6 +266,27 @@ def test_real_bare_icrc_acronym_gets_the_icrc_entry(real_engine, text, lang):
 
 
 @needs_real_content
+@pytest.mark.parametrize(("text", "lang", "entry_id"), [
+    ("IHL", "en", "ihl-what-is"), ("мгп", "ru", "ihl-what-is"), ("хгк", "kk", "ihl-what-is"),
+    ("geneva conventions", "en", "geneva-conventions-1949"), ("Женева конвенциялары", "kk", "geneva-conventions-1949"),
+    ("первая помощь", "ru", "first-aid"), ("independence", "en", "principle-independence"),
+])
+def test_real_a_bare_subject_name_gets_the_entry_about_it(real_engine, text, lang, entry_id):
+    # Named by many entries' keywords ("IHL" by 34), so only a listed question makes the overview the answer.
+    _require(real_engine, entry_id)
+    result = ask(real_engine, text, user_lang=lang)
+    assert (result.kind, result.entry_id) == ("answer", entry_id)
+
+
+@needs_real_content
+@pytest.mark.parametrize(("text", "lang"), [("ihl in simple words", "en"), ("мгп простыми словами", "ru")])
+def test_real_a_listed_question_with_filler_around_it_is_still_said_exactly(real_engine, text, lang):
+    _require(real_engine, "ihl-what-is")
+    result = ask(real_engine, text, user_lang=lang)
+    assert (result.kind, result.entry_id) == ("answer", "ihl-what-is")
+
+
+@needs_real_content
 def test_real_the_same_word_form_wins_a_tie_between_entries(real_engine):
     # "эмблемы" (plural) prefers the entry about the emblems over the one about Kazakhstan's emblem.
     _require(real_engine, "emblems-overview")
