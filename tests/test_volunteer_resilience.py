@@ -179,10 +179,17 @@ def _bot_env(emulator, db_path, **extra):
     return env
 
 
+SEPARATE_PROCESS_SETTLE = 1.0  # seconds
+
+
 @asynccontextmanager
 async def bot_process(emulator, db_path, **extra):
     """`python -m bot run` as a separate process talking to the emulator (its log in bot.log beside the database)."""
     log_path = db_path.parent / "bot.log"
+    # A bot in another process cannot tell the emulator it has handled an update, so a wait ends after a
+    # quiet spell: long enough here that a loaded machine's pause between answering a button and editing
+    # its message (a database write between them) is not taken for the end of the reply.
+    settle, emulator.settle = emulator.settle, SEPARATE_PROCESS_SETTLE
     with log_path.open("ab") as log:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", cwd=db_path.parent, env=_bot_env(emulator, db_path, **extra),
@@ -191,6 +198,7 @@ async def bot_process(emulator, db_path, **extra):
     try:
         yield process
     finally:
+        emulator.settle = settle
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
         try:
