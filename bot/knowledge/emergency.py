@@ -21,8 +21,8 @@ SHORT_WORD = 3
 # messages neither had learned from (bench/eval/safety_tuning5.yaml before it was added to the
 # examples, and everyday messages kept out of them): distress routed 68% → 90%, help-word questions
 # routed 17% → 3%, everyday messages routed 11% → 11%. Re-measured with each of the eight safety
-# tuning sets left out of the examples in turn (bench/safety_frontier.py): 0.6 would route 1,525 instead
-# of 1,508 of 1,576 distress messages, but 15 instead of 9 of 820 help-word questions and 22 instead of 13
+# tuning sets left out of the examples in turn (bench/safety_frontier.py): 0.6 would route 1,528 instead
+# of 1,511 of 1,576 distress messages, but 13 instead of 8 of 820 help-word questions and 22 instead of 13
 # of 120 everyday messages (and "пдф не открывается"), so 0.8 stays; below 0.5 nothing more is caught.
 DISTRESS_PROBABILITY = 0.8
 CALM_PROBABILITY = 0.3
