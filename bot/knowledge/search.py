@@ -312,7 +312,8 @@ class SearchIndex:
             if learned is not None:
                 per_lang = (1 - LEARNED_WEIGHT) * per_lang + LEARNED_WEIGHT * learned
         # A listed question or a bare name, said as it is or with greetings and filler around it.
-        exact = next((self._exact[key] for said in (tokens, words) for key in (" ".join(said), self._name_key(said)) if key in self._exact), None)
+        keys = (key for said in (tokens, words) for key in (" ".join(said), self._name_key(said)))
+        exact = next((self._exact[key] for key in keys if key in self._exact), None)
         if exact is not None:
             per_lang[:, exact] = np.maximum(per_lang[:, exact], EXACT_QUESTION_SCORE + 0.05 * per_lang[:, exact])
         preference = np.array([LANGUAGE_PREFERENCE if code == lang else 0.0 for code in LANGS], dtype=np.float32)
